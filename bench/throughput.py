@@ -1,0 +1,107 @@
+"""Trainer throughput against a bare PyTorch loop with the same nets, batch and loss.
+
+The two are interleaved in one process (chunks of steps, alternating, several rounds) so that
+machine noise hits both alike; the medians and their ratio are printed. Goal: ratio ≥ 0.9.
+
+    python bench/throughput.py [--presets mode-collapse wgan-gp-fix] [--rounds 7] [--chunk 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playground.config import TrainConfig  # noqa: E402
+from playground.models import build_discriminator, build_generator  # noqa: E402
+from playground.presets import load_preset  # noqa: E402
+from playground.trainer import Trainer  # noqa: E402
+
+
+class BareLoop:
+    """The loop a person would write by hand for this config: no stats, no checks."""
+
+    def __init__(self, cfg: TrainConfig) -> None:
+        torch.manual_seed(cfg.seed)
+        self.cfg = cfg
+        self.G, self.D = build_generator(cfg), build_discriminator(cfg)
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=cfg.lr_g, betas=cfg.betas_g)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=cfg.lr_d, betas=cfg.betas_d)
+        angles = torch.arange(8) * 2 * torch.pi / 8
+        self.centres = 2 * torch.stack([angles.cos(), angles.sin()], 1)
+
+    def real(self) -> torch.Tensor:
+        n = self.cfg.batch_size
+        return self.centres[torch.randint(8, (n,))] + 0.02 * torch.randn(n, 2)
+
+    def step(self) -> None:
+        cfg, G, D = self.cfg, self.G, self.D
+        wgan = cfg.loss == "wgan-gp"
+        for _ in range(cfg.n_critic):
+            real = self.real()
+            with torch.no_grad():
+                fake = G(torch.randn(cfg.batch_size, cfg.noise_dim))
+            d_real, d_fake = D(real), D(fake)
+            if wgan:
+                alpha = torch.rand(cfg.batch_size, 1)
+                mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+                (grad,) = torch.autograd.grad(D(mixed).sum(), mixed, create_graph=True)
+                gp = ((grad.norm(dim=1) - 1) ** 2).mean()
+                loss = d_fake.mean() - d_real.mean() + cfg.gp_lambda * gp
+            else:
+                loss = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
+            self.opt_d.zero_grad()
+            loss.backward()
+            self.opt_d.step()
+        score = D(G(torch.randn(cfg.batch_size, cfg.noise_dim)))
+        g_loss = -score.mean() if wgan else F.softplus(-score).mean()
+        self.opt_g.zero_grad()
+        g_loss.backward()
+        self.opt_g.step()
+
+
+def rate(step, n: int) -> float:
+    start = time.perf_counter()
+    for _ in range(n):
+        step()
+    return n / (time.perf_counter() - start)
+
+
+def bench(name: str, rounds: int, chunk: int) -> tuple[float, float]:
+    cfg = load_preset(name).config
+    assert cfg.loss in ("nonsaturating", "wgan-gp") and cfg.optimizer_g == "adam", cfg
+    trainer, bare = Trainer(cfg), BareLoop(cfg)
+    rate(trainer.step, 20)  # warm up both
+    rate(bare.step, 20)
+    ours, theirs = [], []
+    for _ in range(rounds):
+        ours.append(rate(trainer.step, chunk))
+        theirs.append(rate(bare.step, chunk))
+    return statistics.median(ours), statistics.median(theirs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presets", nargs="+", default=["mode-collapse", "wgan-gp-fix"])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--chunk", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    print(f"torch {torch.__version__}, {args.threads} thread(s), median of {args.rounds} "
+          f"interleaved chunks of {args.chunk} steps")
+    print(f"{'preset':<16} {'Trainer it/s':>13} {'bare it/s':>10} {'ratio':>6}")
+    for name in args.presets:
+        ours, theirs = bench(name, args.rounds, args.chunk)
+        print(f"{name:<16} {ours:>13.1f} {theirs:>10.1f} {ours / theirs:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()

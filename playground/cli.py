@@ -1,0 +1,107 @@
+"""``python -m playground``: train headless, list presets.
+
+Errors a user can make (an unknown preset, a bad ``--set``) end with exit code 2 and one line
+on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import torch
+
+from playground.config import ConfigError, apply_overrides
+from playground.presets import all_presets, load_preset
+from playground.runner import train_run, write_run
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, exit 2 (argparse prints usage too)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m playground", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    train = commands.add_parser("train", help="train a preset headless and write its results")
+    train.add_argument("--preset", required=True, help="preset name or path to a JSON file")
+    train.add_argument("--steps", type=int, help="override the preset's number of steps")
+    train.add_argument("--seed", type=int, help="override the preset's seed")
+    train.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override any config field, e.g. --set lr_g=1e-4 (repeatable)",
+    )
+    train.add_argument("--out", required=True, type=Path, help="output folder")
+    train.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
+    commands.add_parser("presets", help="list presets with their descriptions")
+    return parser
+
+
+def _train(args: argparse.Namespace) -> int:
+    preset = load_preset(args.preset)
+    overrides = list(args.set)
+    if args.steps is not None:
+        overrides.append(f"steps={args.steps}")
+    if args.seed is not None:
+        overrides.append(f"seed={args.seed}")
+    config = apply_overrides(preset.config, overrides)
+    if args.threads < 1:
+        raise ConfigError("--threads", args.threads, "a whole number ≥ 1")
+    torch.set_num_threads(args.threads)
+    if args.out.exists() and not args.out.is_dir():
+        raise ConfigError("--out", str(args.out), "a folder (this is a file)")
+    bar = _progress_bar(config.steps, preset.name)
+    try:
+        result = train_run(config, progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    write_run(result, args.out)
+    m = result.metrics
+    summary = f"{preset.name}: {m['steps']} steps in {m['wall_s']:.1f} s"
+    if m.get("modes_total"):
+        summary += (
+            f", {m['modes_covered']}/{m['modes_total']} modes,"
+            f" high-quality {m['high_quality_frac']:.0%}, mode KL {m['mode_kl']:.2f}"
+        )
+    if m["diverged"]:
+        summary += " — DIVERGED (NaN/inf loss): lower the learning rates"
+    print(summary + f" → {args.out}")
+    return 0
+
+
+def _progress_bar(total: int, name: str):
+    """A tqdm bar on a terminal; None when stderr is piped, so logs stay clean."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=name, unit="it", leave=False)
+
+
+def _list_presets() -> int:
+    presets = all_presets()
+    width = max((len(p.name) for p in presets), default=0)
+    for preset in presets:
+        first_line = preset.description.splitlines()[0] if preset.description else ""
+        print(f"{preset.name:<{width}}  {first_line}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "train":
+            return _train(args)
+        return _list_presets()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 2

@@ -1,0 +1,298 @@
+"""TrainConfig: every knob of a run in one frozen, validated, serialisable object.
+
+One config is the whole state of a run (plus its seed), so it is what presets store, what the
+CLI's ``--set`` edits, what the UI sends and what a shared link encodes. All validation lives
+here so that every entry point gives the same clear message for the same bad value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+NOISE_KINDS = ("gaussian", "uniform")
+ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "gelu", "sigmoid")
+OPTIMIZERS = ("sgd", "adam", "rmsprop")
+DEVICES = ("auto", "cpu", "cuda")
+MAX_CUSTOM_POINTS = 2000
+
+
+class ConfigError(ValueError):
+    """A config value is unusable; the message names the field, the value and what is allowed."""
+
+    def __init__(self, field_name: str, value: Any, allowed: str) -> None:
+        self.field = field_name
+        self.value = value
+        self.allowed = allowed
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        super().__init__(f"{field_name}={shown} is not allowed: {allowed}")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every setting of one GAN run. Field names are a public interface (CLI, presets, URLs)."""
+
+    dataset: str = "ring8"
+    data_std: float | None = None  # None: the dataset's own spread (ring8 0.02, grid25 0.05)
+    custom_points: tuple[tuple[float, float], ...] = ()  # dataset "custom": the drawn points
+    steps: int = 2000
+    seed: int = 0
+    batch_size: int = 256
+    noise_dim: int = 2
+    noise: str = "gaussian"
+    g_layers: int = 3
+    g_width: int = 128
+    d_layers: int = 3
+    d_width: int = 128
+    activation: str = "relu"
+    loss: str = "nonsaturating"
+    spectral_norm: bool = False
+    optimizer_g: str = "adam"
+    optimizer_d: str = "adam"
+    lr_g: float = 1e-3
+    lr_d: float = 1e-3
+    betas_g: tuple[float, float] = (0.5, 0.9)
+    betas_d: tuple[float, float] = (0.5, 0.9)
+    n_critic: int = 1
+    gp_lambda: float = 0.1
+    clip: float = 0.01
+    device: str = "auto"
+    log_every: int = 100
+    eval_samples: int = 2000
+
+    def __post_init__(self) -> None:
+        _normalise(self)
+        validate(self)
+
+    def with_changes(self, **changes: Any) -> TrainConfig:
+        """A copy with some fields changed (a live edit); validated like any other config."""
+        unknown = sorted(set(changes) - set(field_names()))
+        if unknown:
+            raise ConfigError(unknown[0], changes[unknown[0]], "unknown setting")
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["custom_points"] = [list(p) for p in self.custom_points]
+        data["betas_g"] = list(self.betas_g)
+        data["betas_d"] = list(self.betas_d)
+        return data
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        if not isinstance(data, dict):
+            raise ConfigError("config", data, "a JSON object of settings")
+        unknown = sorted(set(data) - set(field_names()))
+        if unknown:
+            raise ConfigError(unknown[0], data[unknown[0]], "unknown setting")
+        try:
+            return cls(**data)
+        except TypeError as exc:  # pragma: no cover - every field has a default
+            raise ConfigError("config", data, str(exc)) from exc
+
+    @classmethod
+    def from_json(cls, text: str) -> TrainConfig:
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise ConfigError("config", text[:40], f"valid JSON ({exc})") from exc
+        return cls.from_dict(data)
+
+
+def field_names() -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(TrainConfig))
+
+
+# --- validation: one table of rules -------------------------------------------------------
+
+_INT_RANGES: dict[str, tuple[int, int]] = {
+    "steps": (1, 10_000_000),
+    "seed": (0, 2**31 - 1),
+    "batch_size": (1, 65_536),
+    "noise_dim": (1, 1024),
+    "g_layers": (1, 16),
+    "g_width": (1, 4096),
+    "d_layers": (1, 16),
+    "d_width": (1, 4096),
+    "n_critic": (1, 100),
+    "log_every": (1, 10_000_000),
+    "eval_samples": (100, 100_000),
+}
+
+# (low, high, low_inclusive)
+_FLOAT_RANGES: dict[str, tuple[float, float, bool]] = {
+    "lr_g": (0.0, 10.0, False),
+    "lr_d": (0.0, 10.0, False),
+    "gp_lambda": (0.0, 1000.0, True),
+    "clip": (0.0, 100.0, False),
+}
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "noise": NOISE_KINDS,
+    "activation": ACTIVATIONS,
+    "optimizer_g": OPTIMIZERS,
+    "optimizer_d": OPTIMIZERS,
+    "device": DEVICES,
+}
+
+
+def _set(cfg: TrainConfig, name: str, value: Any) -> None:
+    object.__setattr__(cfg, name, value)
+
+
+def _as_int(name: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise ConfigError(name, value, "a whole number")
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    if isinstance(value, int):
+        return value
+    raise ConfigError(name, value, "a whole number")
+
+
+def _as_float(name: str, value: Any) -> float:
+    if isinstance(value, bool):
+        raise ConfigError(name, value, "a number")
+    if isinstance(value, (int, float)):
+        result = float(value)
+    elif isinstance(value, str):
+        try:
+            result = float(value.strip())
+        except ValueError:
+            raise ConfigError(name, value, "a number") from None
+    else:
+        raise ConfigError(name, value, "a number")
+    if not math.isfinite(result):
+        raise ConfigError(name, value, "a finite number (not NaN or infinity)")
+    return result
+
+
+def _as_betas(name: str, value: Any) -> tuple[float, float]:
+    if isinstance(value, str):
+        value = [v for v in value.replace("(", "").replace(")", "").split(",") if v.strip()]
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise ConfigError(name, value, "two numbers (beta1, beta2), each in [0, 1)")
+    betas = tuple(_as_float(name, v) for v in value)
+    if not all(0.0 <= b < 1.0 for b in betas):
+        raise ConfigError(name, value, "two numbers (beta1, beta2), each in [0, 1)")
+    return betas  # type: ignore[return-value]
+
+
+def _as_points(value: Any) -> tuple[tuple[float, float], ...]:
+    name = "custom_points"
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(name, value, "a list of [x, y] points")
+    if len(value) > MAX_CUSTOM_POINTS:
+        raise ConfigError(name, f"{len(value)} points", f"at most {MAX_CUSTOM_POINTS} points")
+    points = []
+    for point in value:
+        if not isinstance(point, (list, tuple)) or len(point) != 2:
+            raise ConfigError(name, point, "a list of [x, y] points")
+        x, y = (_as_float(name, v) for v in point)
+        if abs(x) > 100 or abs(y) > 100:
+            raise ConfigError(name, point, "coordinates within [-100, 100]")
+        points.append((x, y))
+    return tuple(points)
+
+
+def _normalise(cfg: TrainConfig) -> None:
+    """Coerce JSON/CLI/UI spellings (strings, lists, 1.0 for 1) to the field's type."""
+    for name in _INT_RANGES:
+        _set(cfg, name, _as_int(name, getattr(cfg, name)))
+    for name in _FLOAT_RANGES:
+        _set(cfg, name, _as_float(name, getattr(cfg, name)))
+    for name in ("betas_g", "betas_d"):
+        _set(cfg, name, _as_betas(name, getattr(cfg, name)))
+    for name in ("dataset", "loss", *_CHOICES):
+        value = getattr(cfg, name)
+        if not isinstance(value, str):
+            raise ConfigError(name, value, "a name")
+        _set(cfg, name, value.strip().lower())
+    sn = cfg.spectral_norm
+    if isinstance(sn, str) and sn.strip().lower() in ("true", "false", "1", "0", "on", "off"):
+        sn = sn.strip().lower() in ("true", "1", "on")
+    if isinstance(sn, int) and not isinstance(sn, bool) and sn in (0, 1):
+        sn = bool(sn)
+    if not isinstance(sn, bool):
+        raise ConfigError("spectral_norm", cfg.spectral_norm, "true or false")
+    _set(cfg, "spectral_norm", sn)
+    if cfg.data_std is not None:
+        _set(cfg, "data_std", _as_float("data_std", cfg.data_std))
+    _set(cfg, "custom_points", _as_points(cfg.custom_points))
+
+
+def validate(cfg: TrainConfig) -> None:
+    """Raise ConfigError for the first out-of-range or unknown value."""
+    from playground.data.toy2d import DATASETS  # late: data imports config for ConfigError
+    from playground.losses import LOSSES
+
+    for name, (low, high) in _INT_RANGES.items():
+        value = getattr(cfg, name)
+        if not low <= value <= high:
+            raise ConfigError(name, value, f"a whole number from {low:,} to {high:,}")
+    for name, (low, high, inclusive) in _FLOAT_RANGES.items():
+        value = getattr(cfg, name)
+        ok = (low <= value if inclusive else low < value) and value <= high
+        if not ok:
+            bracket = "[" if inclusive else "("
+            raise ConfigError(name, value, f"a number in {bracket}{low:g}, {high:g}]")
+    for name, choices in _CHOICES.items():
+        if getattr(cfg, name) not in choices:
+            raise ConfigError(name, getattr(cfg, name), "one of " + ", ".join(choices))
+    if cfg.dataset not in DATASETS:
+        raise ConfigError("dataset", cfg.dataset, "one of " + ", ".join(DATASETS))
+    if cfg.loss not in LOSSES:
+        raise ConfigError("loss", cfg.loss, "one of " + ", ".join(LOSSES))
+    if cfg.data_std is not None and not 0.001 <= cfg.data_std <= 5.0:
+        raise ConfigError("data_std", cfg.data_std, "a number in [0.001, 5], or null")
+    if cfg.dataset == "custom" and not cfg.custom_points:
+        raise ConfigError("custom_points", [], "at least one point for the 'custom' dataset")
+    width_batch = max(cfg.g_width, cfg.d_width) * cfg.batch_size * max(cfg.n_critic, 1)
+    if width_batch > 64 * 1024 * 1024:
+        raise ConfigError(
+            "batch_size", cfg.batch_size, "smaller: width x batch x n_critic must stay under 67M"
+        )
+
+
+def parse_set_value(text: str) -> Any:
+    """A ``--set key=value`` value: JSON where it parses (numbers, lists, true, null), else text."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def apply_overrides(cfg: TrainConfig, pairs: list[str]) -> TrainConfig:
+    """Apply ``key=value`` strings to a config; a malformed pair raises ConfigError."""
+    changes: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError("--set", pair, "key=value, e.g. --set lr_g=0.001")
+        changes[key.strip()] = parse_set_value(value.strip())
+    return cfg.with_changes(**changes)
+
+
+__all__ = [
+    "ACTIVATIONS",
+    "ConfigError",
+    "DEVICES",
+    "NOISE_KINDS",
+    "OPTIMIZERS",
+    "TrainConfig",
+    "apply_overrides",
+    "field_names",
+]

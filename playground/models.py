@@ -1,0 +1,65 @@
+"""Generator and discriminator networks, built from a TrainConfig.
+
+The 2-D playground uses small MLPs (GAN Lab's shape: a few hidden layers of a few to a few
+hundred units). Spectral normalisation is a discriminator option that combines with any loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+from torch.nn.utils.parametrizations import spectral_norm
+
+from playground.config import TrainConfig
+
+ACTIVATION_LAYERS: dict[str, Callable[[], nn.Module]] = {
+    "relu": nn.ReLU,
+    "leaky_relu": lambda: nn.LeakyReLU(0.2),
+    "tanh": nn.Tanh,
+    "elu": nn.ELU,
+    "gelu": nn.GELU,
+    "sigmoid": nn.Sigmoid,
+}
+
+
+def mlp(
+    in_dim: int,
+    out_dim: int,
+    layers: int,
+    width: int,
+    activation: str,
+    spectral: bool = False,
+) -> nn.Sequential:
+    """``layers`` hidden layers of ``width`` units, then a linear output layer."""
+    wrap = spectral_norm if spectral else (lambda module: module)
+    modules: list[nn.Module] = []
+    dim = in_dim
+    for _ in range(layers):
+        modules += [wrap(nn.Linear(dim, width)), ACTIVATION_LAYERS[activation]()]
+        dim = width
+    modules.append(wrap(nn.Linear(dim, out_dim)))
+    return nn.Sequential(*modules)
+
+
+def build_generator(cfg: TrainConfig, out_dim: int = 2) -> nn.Module:
+    return mlp(cfg.noise_dim, out_dim, cfg.g_layers, cfg.g_width, cfg.activation)
+
+
+def build_discriminator(cfg: TrainConfig, in_dim: int = 2) -> nn.Module:
+    """D outputs one raw score per point: a logit, or a critic value for WGAN-type losses."""
+    return mlp(in_dim, 1, cfg.d_layers, cfg.d_width, cfg.activation, cfg.spectral_norm)
+
+
+OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
+    "sgd": lambda params, lr, betas: torch.optim.SGD(params, lr=lr),
+    "adam": lambda params, lr, betas: torch.optim.Adam(params, lr=lr, betas=betas),
+    "rmsprop": lambda params, lr, betas: torch.optim.RMSprop(params, lr=lr),
+}
+
+
+def build_optimizer(
+    name: str, params, lr: float, betas: tuple[float, float]
+) -> torch.optim.Optimizer:
+    return OPTIMIZERS[name](params, lr, betas)

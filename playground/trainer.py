@@ -1,0 +1,294 @@
+"""Trainer: one GAN run, stepped by the caller. No threads, no UI, no I/O.
+
+It owns the networks, the optimisers and every random number generator, so the same config
+gives the same run. ``step()`` does ``n_critic`` discriminator updates and one generator update
+and reports what happened; a NaN or infinite loss stops the run (``diverged``) instead of
+raising, because a playground user *will* set the learning rate to 5.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from playground.config import TrainConfig
+from playground.data.toy2d import Sampler, make_sampler
+from playground.losses import LOSSES, Loss, gradient_penalty
+from playground.metrics import decision_surface, mode_metrics
+from playground.models import build_discriminator, build_generator, build_optimizer
+
+# Fields whose change needs new networks (and so a fresh start).
+REBUILD_FIELDS = frozenset(
+    {
+        "dataset",
+        "data_std",
+        "custom_points",
+        "noise_dim",
+        "g_layers",
+        "g_width",
+        "d_layers",
+        "d_width",
+        "activation",
+        "spectral_norm",
+        "device",
+        "seed",
+    }
+)
+# Fields whose change needs new optimisers (their state does not carry over), nets kept.
+OPTIMIZER_FIELDS = frozenset({"optimizer_g", "optimizer_d"})
+
+
+@dataclass(frozen=True)
+class StepStats:
+    """What one ``step()`` did. Losses are the last D update's and the G update's."""
+
+    step: int
+    d_loss: float
+    g_loss: float
+    d_grad_norm: float
+    g_grad_norm: float
+    wasserstein: float | None  # critic losses: mean D(real) - mean D(fake), else None
+    wall_s: float  # seconds this step took
+    diverged: bool
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    rebuilt: bool
+    message: str
+    changed: tuple[str, ...]
+
+
+def plan_change(old: TrainConfig, new: TrainConfig) -> ApplyResult:
+    """What switching from ``old`` to ``new`` will do, without doing it (the UI says it first)."""
+    changed = tuple(name for name in new.to_dict() if getattr(old, name) != getattr(new, name))
+    rebuild = sorted(set(changed) & REBUILD_FIELDS)
+    if rebuild:
+        return ApplyResult(True, f"new networks, back to step 0 (changed: {', '.join(rebuild)})",
+                           changed)
+    message = "applied live: " + ", ".join(changed) if changed else "no change"
+    return ApplyResult(False, message, changed)
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "cuda" and not torch.cuda.is_available():
+        # Asked for a GPU that is not here: run anyway, on the CPU (the UI says which it uses).
+        return torch.device("cpu")
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+class Trainer:
+    """A GAN on a 2-D dataset, built from a TrainConfig."""
+
+    def __init__(self, config: TrainConfig) -> None:
+        self.config = config
+        self._build()
+
+    # --- construction -------------------------------------------------------------------
+
+    def _build(self) -> None:
+        cfg = self.config
+        self.device = resolve_device(cfg.device)
+        self.sampler: Sampler = make_sampler(cfg.dataset, cfg.data_std, cfg.custom_points)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(cfg.seed)
+            self.generator = build_generator(cfg).to(self.device)
+            self.discriminator = build_discriminator(cfg).to(self.device)
+        self._build_optimizers()
+        self.data_rng = torch.Generator(device=self.device).manual_seed(cfg.seed)
+        self.noise_rng = torch.Generator(device=self.device).manual_seed(cfg.seed + 1)
+        eval_rng = torch.Generator(device=self.device).manual_seed(cfg.seed + 2)
+        # A fixed noise batch and real batch, so frames and metrics compare like with like.
+        self.eval_noise = self._noise(cfg.eval_samples, eval_rng)
+        self.eval_real = self.sampler.sample(cfg.eval_samples, eval_rng).cpu().numpy()
+        self.steps_done = 0
+        self.diverged = False
+        self.last_stats: StepStats | None = None
+
+    def _build_optimizers(self) -> None:
+        cfg = self.config
+        self.opt_g = build_optimizer(
+            cfg.optimizer_g, self.generator.parameters(), cfg.lr_g, cfg.betas_g
+        )
+        self.opt_d = build_optimizer(
+            cfg.optimizer_d, self.discriminator.parameters(), cfg.lr_d, cfg.betas_d
+        )
+
+    @property
+    def loss(self) -> Loss:
+        return LOSSES[self.config.loss]
+
+    # --- training -----------------------------------------------------------------------
+
+    def _noise(self, n: int, rng: torch.Generator) -> torch.Tensor:
+        shape = (n, self.config.noise_dim)
+        if self.config.noise == "uniform":
+            return torch.rand(shape, generator=rng, device=self.device) * 2 - 1
+        return torch.randn(shape, generator=rng, device=self.device)
+
+    def step(self, train_d: bool = True, train_g: bool = True) -> StepStats:
+        """One iteration: ``n_critic`` D updates then one G update (either can be skipped)."""
+        if self.diverged:
+            assert self.last_stats is not None
+            return self.last_stats
+        cfg, loss = self.config, self.loss
+        start = time.perf_counter()
+        d_loss = g_loss = torch.zeros((), device=self.device)
+        d_norm = g_norm = torch.zeros((), device=self.device)
+        wasserstein = None
+        if train_d:
+            for _ in range(cfg.n_critic):
+                d_loss, d_norm, wasserstein = self._discriminator_update(loss)
+        if train_g:
+            g_loss, g_norm = self._generator_update(loss)
+        values = torch.stack([d_loss.detach(), g_loss.detach(), d_norm, g_norm]).tolist()
+        w = None if wasserstein is None or not loss.critic else float(wasserstein)
+        diverged = not all(np.isfinite(values)) or (w is not None and not np.isfinite(w))
+        self.steps_done += 1
+        self.diverged = diverged
+        self.last_stats = StepStats(
+            self.steps_done, *values, w, time.perf_counter() - start, diverged
+        )
+        return self.last_stats
+
+    def _discriminator_update(self, loss: Loss) -> tuple[torch.Tensor, torch.Tensor, float]:
+        cfg, D = self.config, self.discriminator
+        real = self.sampler.sample(cfg.batch_size, self.data_rng)
+        with torch.no_grad():
+            fake = self.generator(self._noise(cfg.batch_size, self.noise_rng))
+        d_real, d_fake = D(real), D(fake)
+        value = loss.d_loss(d_real, d_fake)
+        total = value
+        if loss.gradient_penalty and cfg.gp_lambda > 0:
+            total = value + cfg.gp_lambda * gradient_penalty(D, real, fake, self.noise_rng)
+        self.opt_d.zero_grad(set_to_none=True)
+        total.backward()
+        norm = _grad_norm(D)
+        self.opt_d.step()
+        if loss.weight_clip:
+            with torch.no_grad():
+                for p in D.parameters():
+                    p.clamp_(-cfg.clip, cfg.clip)
+        wasserstein = (d_real.mean() - d_fake.mean()).detach() if loss.critic else None
+        return total.detach(), norm, wasserstein
+
+    def _generator_update(self, loss: Loss) -> tuple[torch.Tensor, torch.Tensor]:
+        cfg = self.config
+        fake = self.generator(self._noise(cfg.batch_size, self.noise_rng))
+        # D's parameters get gradients here too; they are cleared before D's next update.
+        value = loss.g_loss(self.discriminator(fake))
+        self.opt_g.zero_grad(set_to_none=True)
+        value.backward()
+        norm = _grad_norm(self.generator)
+        self.opt_g.step()
+        return value.detach(), norm
+
+    # --- live edits ---------------------------------------------------------------------
+
+    def apply(self, config: TrainConfig) -> ApplyResult:
+        """Switch to ``config`` mid-run, keeping the networks wherever that makes sense."""
+        plan = plan_change(self.config, config)
+        changed = plan.changed
+        self.config = config
+        if plan.rebuilt:
+            self._build()
+            return plan
+        if set(changed) & OPTIMIZER_FIELDS:
+            self._build_optimizers()
+        else:
+            _set_hyperparameters(self.opt_g, config.lr_g, config.betas_g)
+            _set_hyperparameters(self.opt_d, config.lr_d, config.betas_d)
+        if "eval_samples" in changed or "noise" in changed:
+            eval_rng = torch.Generator(device=self.device).manual_seed(config.seed + 2)
+            self.eval_noise = self._noise(config.eval_samples, eval_rng)
+            self.eval_real = self.sampler.sample(config.eval_samples, eval_rng).cpu().numpy()
+        return plan
+
+    def reset(self) -> None:
+        """Back to step 0 with fresh networks (same seed: the same run again)."""
+        self._build()
+
+    # --- views for metrics and plots ----------------------------------------------------
+
+    @torch.no_grad()
+    def generate(self, noise: torch.Tensor | None = None) -> np.ndarray:
+        """G applied to the fixed evaluation noise (or given noise), as a float32 array."""
+        z = self.eval_noise if noise is None else noise.to(self.device)
+        return self.generator(z).float().cpu().numpy()
+
+    def evaluate(self, samples: np.ndarray | None = None) -> dict[str, float | int | None]:
+        """Mode metrics of the generated points, where the dataset has modes."""
+        samples = self.generate() if samples is None else samples
+        modes = self.sampler.modes
+        if modes is None:
+            return {
+                "modes_total": 0,
+                "modes_covered": None,
+                "high_quality_frac": None,
+                "mode_kl": None,
+            }
+        return mode_metrics(samples, modes)
+
+    def generator_push(self, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The first ``count`` fake points and the direction G's loss pushes each of them.
+
+        This is -∂L_G/∂x at each generated point x: where the generator "wants" its samples to
+        move given the current discriminator (GAN Lab's gradient arrows).
+        """
+        points = self.generator(self.eval_noise[:count]).detach().requires_grad_(True)
+        loss = self.loss.g_loss(self.discriminator(points)) * len(points)
+        (grad,) = torch.autograd.grad(loss, points)
+        self.discriminator.zero_grad(set_to_none=True)
+        return points.detach().float().cpu().numpy(), (-grad).float().cpu().numpy()
+
+    @torch.no_grad()
+    def manifold(self, lines: int = 11, points_per_line: int = 40) -> np.ndarray:
+        """G applied to a grid of lines in noise space: (2 * lines, points_per_line, 2).
+
+        The grid spans the central 95% of the noise (±2 for Gaussian, ±1 for uniform) in the
+        first two noise dimensions, others held at zero, so the plot shows how G warps space.
+        """
+        cfg = self.config
+        span = 1.0 if cfg.noise == "uniform" else 2.0
+        across = torch.linspace(-span, span, lines, device=self.device)
+        along = torch.linspace(-span, span, points_per_line, device=self.device)
+        if cfg.noise_dim == 1:  # a 1-D noise space is a single line
+            z = along.reshape(1, -1, 1)
+        else:
+            z = torch.zeros(2 * lines, points_per_line, cfg.noise_dim, device=self.device)
+            z[:lines, :, 0] = along
+            z[:lines, :, 1] = across[:, None]
+            z[lines:, :, 1] = along
+            z[lines:, :, 0] = across[:, None]
+        out = self.generator(z.reshape(-1, cfg.noise_dim))
+        return out.reshape(len(z), points_per_line, 2).float().cpu().numpy()
+
+    def surface(self, resolution: int = 64) -> np.ndarray:
+        return decision_surface(
+            self.discriminator,
+            self.sampler.bounds,
+            resolution,
+            critic=self.loss.critic,
+            device=self.device,
+        )
+
+
+def _grad_norm(module: torch.nn.Module) -> torch.Tensor:
+    grads = [p.grad for p in module.parameters() if p.grad is not None]
+    if not grads:
+        return torch.zeros(())
+    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+
+
+def _set_hyperparameters(
+    optimizer: torch.optim.Optimizer, lr: float, betas: tuple[float, float]
+) -> None:
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+        if "betas" in group:
+            group["betas"] = betas

@@ -1,0 +1,110 @@
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from playground.config import field_names
+
+
+def run_cli(root, *args, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "playground", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+FAST = ["--steps", "30", "--set", "g_width=16", "--set", "d_width=16", "--set", "log_every=10"]
+
+
+def test_train_writes_every_artefact(root, tmp_path):
+    out = tmp_path / "run"
+    result = run_cli(root, "train", "--preset", "mode-collapse", *FAST, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # piped: no progress bar
+    config = json.loads((out / "config.json").read_text())
+    assert set(config) == set(field_names())
+    assert config["steps"] == 30 and config["g_width"] == 16
+    metrics = json.loads((out / "metrics.json").read_text())
+    for key in ("steps", "wall_s", "iters_per_s", "modes_total", "modes_covered",
+                "high_quality_frac", "mode_kl", "d_loss", "g_loss", "diverged"):
+        assert key in metrics, key
+    assert metrics["steps"] == 30 and metrics["modes_total"] == 8
+    assert metrics["diverged"] is False
+    with open(out / "history.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["step"]) for r in rows] == [10, 20, 30]
+    assert {"step", "wall_s", "d_loss", "g_loss", "modes_covered", "high_quality_frac",
+            "mode_kl"} <= set(rows[0])
+    samples, real = np.load(out / "samples.npy"), np.load(out / "real.npy")
+    assert samples.shape == (2000, 2) and samples.dtype == np.float32
+    assert real.shape == (2000, 2) and real.dtype == np.float32
+    assert "8 modes" in result.stdout or "/8 modes" in result.stdout
+
+
+def test_same_seed_identical_samples(root, tmp_path):
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        result = run_cli(root, "train", "--preset", "wgan-gp-fix", *FAST, "--seed", "7",
+                         "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        outs.append(np.load(out / "samples.npy"))
+    np.testing.assert_array_equal(outs[0], outs[1])
+
+
+def test_config_json_reruns_the_same_run(root, tmp_path):
+    first = tmp_path / "first"
+    assert run_cli(root, "train", "--preset", "mode-collapse", *FAST, "--out", str(first)
+                   ).returncode == 0
+    again = tmp_path / "again"
+    result = run_cli(root, "train", "--preset", str(first / "config.json"), "--out", str(again))
+    assert result.returncode == 0, result.stderr
+    np.testing.assert_array_equal(np.load(first / "samples.npy"), np.load(again / "samples.npy"))
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["train", "--preset", "no-such-preset", "--out", "x"], "preset"),
+        (["train", "--preset", "mode-collapse", "--set", "lr_g=nan", "--out", "x"], "lr_g"),
+        (["train", "--preset", "mode-collapse", "--set", "batch_size=-4", "--out", "x"],
+         "batch_size"),
+        (["train", "--preset", "mode-collapse", "--set", "bogus=1", "--out", "x"], "bogus"),
+        (["train", "--preset", "mode-collapse", "--set", "novalue", "--out", "x"], "--set"),
+        (["train", "--preset", "mode-collapse", "--steps", "-3", "--out", "x"], "steps"),
+        (["train", "--preset", "mode-collapse", "--steps", "ten", "--out", "x"], "--steps"),
+        (["train", "--preset", "mode-collapse"], "--out"),
+        (["fly"], "fly"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_clear_line(root, tmp_path, args, expected):
+    result = run_cli(root, *args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_corrupt_preset_file_is_a_clear_error(root, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{ this is not json")
+    result = run_cli(root, "train", "--preset", str(bad), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2
+    assert "JSON" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_presets_lists_names_with_descriptions(root):
+    result = run_cli(root, "presets")
+    assert result.returncode == 0
+    lines = dict(line.split(None, 1) for line in result.stdout.strip().splitlines())
+    required = {"mode-collapse", "wgan-gp-fix", "wgan-clip", "hinge-sn", "grid25-collapse",
+                "grid25-wgan-gp", "nonsaturating-vs-minimax", "ganlab-default"}
+    assert required <= set(lines)
+    assert all(len(description) > 20 for description in lines.values())

@@ -1,0 +1,121 @@
+import json
+import math
+
+import pytest
+
+from playground.config import ConfigError, TrainConfig, apply_overrides, field_names
+
+BAD_VALUES = [
+    ("lr_g", float("nan")),
+    ("lr_g", -0.001),
+    ("lr_g", 0.0),
+    ("lr_d", 11.0),
+    ("lr_d", float("inf")),
+    ("lr_d", "fast"),
+    ("batch_size", -5),
+    ("batch_size", 0),
+    ("batch_size", 65_537),
+    ("batch_size", 2.5),
+    ("batch_size", True),
+    ("g_width", 4097),
+    ("d_width", 0),
+    ("g_layers", 17),
+    ("d_layers", 0),
+    ("noise_dim", 0),
+    ("steps", 0),
+    ("seed", -1),
+    ("n_critic", 0),
+    ("gp_lambda", -1.0),
+    ("clip", 0.0),
+    ("betas_g", [0.5]),
+    ("betas_d", [0.5, 1.0]),
+    ("dataset", "swiss-cheese"),
+    ("loss", "magic"),
+    ("activation", "softmax"),
+    ("optimizer_g", "lbfgs"),
+    ("noise", "pink"),
+    ("device", "tpu"),
+    ("spectral_norm", "maybe"),
+    ("data_std", 0.0),
+    ("custom_points", [[1.0]]),
+    ("custom_points", [[float("nan"), 0.0]]),
+]
+
+
+@pytest.mark.parametrize("name,value", BAD_VALUES)
+def test_every_bad_value_is_named(name, value):
+    with pytest.raises(ConfigError) as info:
+        TrainConfig(**{name: value})
+    assert info.value.field == name
+    message = str(info.value)
+    assert message.startswith(f"{name}=")
+    assert "not allowed" in message
+
+
+def test_message_gives_the_range():
+    with pytest.raises(ConfigError, match=r"batch_size=-5 .*from 1 to 65,536"):
+        TrainConfig(batch_size=-5)
+    with pytest.raises(ConfigError, match=r"lr_g=nan .*finite"):
+        TrainConfig(lr_g=math.nan)
+
+
+def test_custom_dataset_needs_points():
+    with pytest.raises(ConfigError, match="custom_points"):
+        TrainConfig(dataset="custom")
+    cfg = TrainConfig(dataset="custom", custom_points=[[0, 0], [1, 1]])
+    assert cfg.custom_points == ((0.0, 0.0), (1.0, 1.0))
+
+
+def test_net_size_times_batch_is_capped():
+    with pytest.raises(ConfigError, match="batch_size"):
+        TrainConfig(g_width=4096, batch_size=65_536)
+
+
+def test_json_round_trip_keeps_every_field():
+    cfg = TrainConfig(
+        dataset="custom",
+        custom_points=((0.5, -1.0),),
+        loss="wgan-gp",
+        betas_g=(0.0, 0.9),
+        spectral_norm=True,
+        data_std=0.1,
+    )
+    again = TrainConfig.from_json(cfg.to_json())
+    assert again == cfg
+    assert set(json.loads(cfg.to_json())) == set(field_names())
+
+
+def test_strings_from_forms_and_cli_are_coerced():
+    cfg = TrainConfig(lr_g="1e-4", batch_size="64", spectral_norm="true", betas_d="0.0, 0.9")
+    assert cfg.lr_g == 1e-4 and cfg.batch_size == 64 and cfg.spectral_norm is True
+    assert cfg.betas_d == (0.0, 0.9)
+
+
+def test_unknown_field_and_bad_json_are_config_errors():
+    with pytest.raises(ConfigError, match="learning_rate"):
+        TrainConfig.from_dict({"learning_rate": 1})
+    with pytest.raises(ConfigError, match="valid JSON"):
+        TrainConfig.from_json("{not json")
+    with pytest.raises(ConfigError, match="JSON object"):
+        TrainConfig.from_json("[1, 2]")
+
+
+def test_with_changes_validates():
+    cfg = TrainConfig()
+    assert cfg.with_changes(lr_g=0.01).lr_g == 0.01
+    with pytest.raises(ConfigError, match="lr_g"):
+        cfg.with_changes(lr_g=-1)
+    with pytest.raises(ConfigError, match="nonsense"):
+        cfg.with_changes(nonsense=1)
+
+
+def test_overrides_parse_json_values():
+    cfg = apply_overrides(TrainConfig(), ["lr_d=3e-4", "betas_g=[0.0,0.9]", "loss=hinge"])
+    assert cfg.lr_d == 3e-4 and cfg.betas_g == (0.0, 0.9) and cfg.loss == "hinge"
+    with pytest.raises(ConfigError, match="--set"):
+        apply_overrides(TrainConfig(), ["lr_d"])
+
+
+def test_config_is_frozen():
+    with pytest.raises(AttributeError):
+        TrainConfig().lr_g = 1.0  # type: ignore[misc]

@@ -1,0 +1,147 @@
+import numpy as np
+import pytest
+import torch
+
+from playground.config import TrainConfig
+from playground.losses import LOSSES
+from playground.trainer import Trainer
+
+SMALL = TrainConfig(g_width=16, d_width=16, g_layers=2, d_layers=2, batch_size=32, eval_samples=200)
+
+
+def test_step_returns_finite_losses_norms_and_time():
+    trainer = Trainer(SMALL)
+    stats = trainer.step()
+    assert stats.step == 1 and not stats.diverged
+    assert np.isfinite([stats.d_loss, stats.g_loss, stats.d_grad_norm, stats.g_grad_norm]).all()
+    assert stats.d_grad_norm > 0 and stats.g_grad_norm > 0
+    assert stats.wall_s > 0
+    assert stats.wasserstein is None
+
+
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+def test_every_loss_trains_and_moves_both_nets(loss):
+    trainer = Trainer(SMALL.with_changes(loss=loss, n_critic=2))
+    g_before = [p.detach().clone() for p in trainer.generator.parameters()]
+    d_before = [p.detach().clone() for p in trainer.discriminator.parameters()]
+    for _ in range(3):
+        stats = trainer.step()
+    assert not stats.diverged
+    assert any(not torch.equal(a, b) for a, b in zip(g_before, trainer.generator.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(d_before, trainer.discriminator.parameters()))
+    assert (stats.wasserstein is not None) == LOSSES[loss].critic
+
+
+def test_weight_clipping_bounds_the_critic():
+    trainer = Trainer(SMALL.with_changes(loss="wgan", clip=0.01, lr_d=0.1))
+    trainer.step()
+    biggest = max(p.abs().max().item() for p in trainer.discriminator.parameters())
+    assert biggest <= 0.01 + 1e-7
+
+
+def test_spectral_norm_keeps_each_layer_near_unit_norm():
+    trainer = Trainer(SMALL.with_changes(spectral_norm=True, loss="hinge"))
+    for _ in range(20):
+        trainer.step()
+    trainer.discriminator.eval()
+    for layer in trainer.discriminator:
+        if isinstance(layer, torch.nn.Linear):
+            assert torch.linalg.matrix_norm(layer.weight, ord=2).item() < 1.1
+
+
+def test_step_d_only_and_g_only():
+    trainer = Trainer(SMALL)
+    g_before = [p.detach().clone() for p in trainer.generator.parameters()]
+    trainer.step(train_g=False)
+    assert all(torch.equal(a, b) for a, b in zip(g_before, trainer.generator.parameters()))
+    d_before = [p.detach().clone() for p in trainer.discriminator.parameters()]
+    trainer.step(train_d=False)
+    assert all(torch.equal(a, b) for a, b in zip(d_before, trainer.discriminator.parameters()))
+    assert not all(torch.equal(a, b) for a, b in zip(g_before, trainer.generator.parameters()))
+
+
+def test_same_seed_same_run_different_seed_different_run():
+    def run(seed):
+        trainer = Trainer(SMALL.with_changes(seed=seed))
+        for _ in range(5):
+            trainer.step()
+        return trainer.generate()
+
+    np.testing.assert_array_equal(run(1), run(1))
+    assert not np.array_equal(run(1), run(2))
+
+
+def test_training_does_not_touch_the_global_rng():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    trainer = Trainer(SMALL)
+    trainer.step()
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_divergence_stops_instead_of_raising():
+    trainer = Trainer(SMALL.with_changes(loss="wgan", clip=100.0, lr_d=10.0, lr_g=10.0,
+                                          optimizer_d="sgd", optimizer_g="sgd"))
+    stats = None
+    for _ in range(200):
+        stats = trainer.step()
+        if stats.diverged:
+            break
+    assert stats.diverged and trainer.diverged
+    frozen = [p.detach().clone() for p in trainer.generator.parameters()]
+    again = trainer.step()  # further steps do nothing
+    assert again.diverged and again.step == stats.step
+    assert all(torch.equal(a, b) for a, b in zip(frozen, trainer.generator.parameters()))
+    trainer.reset()
+    assert not trainer.diverged and trainer.steps_done == 0
+
+
+def test_live_edit_of_lr_keeps_the_networks():
+    trainer = Trainer(SMALL)
+    for _ in range(3):
+        trainer.step()
+    weights = [p.detach().clone() for p in trainer.generator.parameters()]
+    result = trainer.apply(trainer.config.with_changes(lr_g=1e-4, loss="hinge", n_critic=3))
+    assert not result.rebuilt
+    assert set(result.changed) == {"lr_g", "loss", "n_critic"}
+    assert trainer.opt_g.param_groups[0]["lr"] == 1e-4
+    assert trainer.steps_done == 3
+    assert all(torch.equal(a, b) for a, b in zip(weights, trainer.generator.parameters()))
+    trainer.step()
+    assert trainer.steps_done == 4
+
+
+def test_live_edit_of_optimizer_keeps_nets_but_swaps_optimizer():
+    trainer = Trainer(SMALL)
+    trainer.step()
+    result = trainer.apply(trainer.config.with_changes(optimizer_d="rmsprop"))
+    assert not result.rebuilt
+    assert isinstance(trainer.opt_d, torch.optim.RMSprop)
+    assert trainer.steps_done == 1
+
+
+@pytest.mark.parametrize("change", [{"g_width": 8}, {"d_layers": 1}, {"dataset": "grid25"}])
+def test_structural_edits_rebuild_and_say_so(change):
+    trainer = Trainer(SMALL)
+    trainer.step()
+    result = trainer.apply(trainer.config.with_changes(**change))
+    assert result.rebuilt
+    assert next(iter(change)) in result.message
+    assert trainer.steps_done == 0
+
+
+def test_evaluate_and_surface():
+    trainer = Trainer(SMALL)
+    metrics = trainer.evaluate()
+    assert metrics["modes_total"] == 8
+    assert 0 <= metrics["high_quality_frac"] <= 1
+    surface = trainer.surface(resolution=20)
+    assert surface.shape == (20, 20)
+    manifold = Trainer(SMALL.with_changes(dataset="spiral")).evaluate()
+    assert manifold["modes_total"] == 0 and manifold["modes_covered"] is None
+
+
+def test_uniform_noise_is_in_the_unit_cube():
+    trainer = Trainer(SMALL.with_changes(noise="uniform"))
+    assert trainer.eval_noise.min() >= -1 and trainer.eval_noise.max() <= 1
