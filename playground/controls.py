@@ -1,0 +1,80 @@
+"""The UI's controls as data: which config field each control edits, and how values convert.
+
+Kept out of ``ui`` so the rules (log-scale learning rates, drawn points, validation through
+TrainConfig) are plain functions that tests call without a browser.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from playground.config import ConfigError, TrainConfig
+
+# Control order is the order of values in UI callbacks.
+CONTROL_FIELDS = (
+    "dataset",
+    "batch_size",
+    "noise",
+    "noise_dim",
+    "g_layers",
+    "g_width",
+    "lr_g",
+    "optimizer_g",
+    "d_layers",
+    "d_width",
+    "lr_d",
+    "optimizer_d",
+    "spectral_norm",
+    "activation",
+    "loss",
+    "n_critic",
+    "gp_lambda",
+    "clip",
+    "seed",
+)
+LOG_FIELDS = frozenset({"lr_g", "lr_d"})  # shown as log10 sliders
+
+
+def to_control(name: str, cfg: TrainConfig) -> Any:
+    value = getattr(cfg, name)
+    if name in LOG_FIELDS:
+        return round(math.log10(value), 2)
+    return value
+
+
+def controls_from_config(cfg: TrainConfig) -> list[Any]:
+    return [to_control(name, cfg) for name in CONTROL_FIELDS]
+
+
+def config_from_controls(
+    base: TrainConfig, values: list[Any] | tuple[Any, ...], drawn: str = ""
+) -> TrainConfig:
+    """The config the controls describe; ConfigError (naming the field) if a value is bad."""
+    changes: dict[str, Any] = {}
+    for name, value in zip(CONTROL_FIELDS, values, strict=True):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ConfigError(name, value, "a value (this control is empty)")
+        if name in LOG_FIELDS:
+            exponent = float(value)
+            if not math.isfinite(exponent):
+                raise ConfigError(name, value, "a finite number")
+            value = float(f"{10 ** exponent:.3g}")
+        changes[name] = value
+    if changes.get("dataset") == "custom":
+        changes["custom_points"] = parse_points(drawn)
+    return base.with_changes(**changes)
+
+
+def parse_points(text: str) -> tuple[tuple[float, float], ...]:
+    """Drawn points as JSON ``[[x, y], ...]``; a clear ConfigError when empty or malformed."""
+    if not text or not text.strip():
+        raise ConfigError("custom_points", [], "at least one point: click on the plot to draw")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            "custom_points", text[:40], f"JSON like [[0, 1], [1, 0]] ({exc})"
+        ) from None
+    return TrainConfig(dataset="custom", custom_points=data).custom_points

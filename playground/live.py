@@ -1,0 +1,211 @@
+"""LiveRun: one session's Trainer plus its play state, history and snapshot building.
+
+It lives inside a worker process (see ``worker``), but it is plain Python with no I/O, so the
+same object is exercised directly in tests. ``advance(budget_s)`` trains for a slice of time
+when playing; ``snapshot(view)`` draws the current state.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from playground.config import TrainConfig
+from playground.snapshot import HISTORY_KEYS, Snapshot, ViewOptions, frozen
+from playground.trainer import Trainer
+
+FAKE_POINTS = 1000  # drawn fake points (the metrics use the full eval batch)
+REAL_POINTS = 600
+ARROWS = 150
+MAX_HISTORY = 600  # rows kept; past it every other row is dropped and the stride doubles
+SLOW_MOTION_STEPS_PER_S = 4.0
+
+
+class LiveRun:
+    """A Trainer that plays, pauses, steps and takes live edits, and can draw itself."""
+
+    def __init__(self, session_id: str, config: TrainConfig) -> None:
+        self.session_id = session_id
+        self.trainer = Trainer(config)
+        self.playing = False
+        self.slow_motion = False
+        self.message = "ready: press Play"
+        self.seq = 0
+        self._new_run()
+
+    def _new_run(self) -> None:
+        self.history: dict[str, list[float]] = {key: [] for key in HISTORY_KEYS}
+        self.stride = 5
+        self.prev_fake: np.ndarray | None = None
+        self.last_metrics: dict[str, Any] = self.trainer.evaluate()
+        self._record_history(force=True)
+        self._rate_window: list[tuple[float, int]] = []
+        self._next_slow_step = 0.0
+        self._last_drawn: tuple | None = None
+
+    # --- commands -------------------------------------------------------------------------
+
+    def play(self) -> None:
+        if self.trainer.diverged:
+            self.message = "this run diverged: press Reset (and lower the learning rates)"
+            return
+        self.playing = True
+        self.message = "playing"
+
+    def pause(self) -> None:
+        self.playing = False
+        self.message = f"paused at step {self.trainer.steps_done}"
+
+    def step(self, count: int = 1, train_d: bool = True, train_g: bool = True) -> None:
+        """Manual steps (the Step / Step D / Step G buttons); pauses first."""
+        self.playing = False
+        for _ in range(max(1, min(count, 1000))):
+            if not self._one_step(train_d, train_g):
+                break
+        if not self.trainer.diverged:
+            what = "D and G" if train_d and train_g else ("D only" if train_d else "G only")
+            self.message = f"stepped ({what}) to step {self.trainer.steps_done}"
+
+    def reset(self) -> None:
+        self.trainer.reset()
+        self.playing = False
+        self._new_run()
+        self.message = "reset: step 0 (same seed, same start)"
+
+    def apply(self, config: TrainConfig) -> str:
+        result = self.trainer.apply(config)
+        if result.rebuilt:
+            self.playing = False
+            self._new_run()
+        self.message = result.message
+        return result.message
+
+    def set_slow_motion(self, on: bool) -> None:
+        self.slow_motion = bool(on)
+
+    # --- training -------------------------------------------------------------------------
+
+    def _one_step(self, train_d: bool = True, train_g: bool = True) -> bool:
+        stats = self.trainer.step(train_d, train_g)
+        if stats.diverged:
+            self.playing = False
+            self.message = (
+                f"diverged at step {stats.step} (a loss became NaN/inf): paused. Lower the "
+                "learning rates, then press Reset."
+            )
+            self._record_history(force=True)
+            return False
+        self._record_history()
+        return True
+
+    def advance(self, budget_s: float) -> int:
+        """Train for about ``budget_s`` seconds if playing; returns the steps taken."""
+        if not self.playing:
+            return 0
+        now = time.perf_counter()
+        if self.slow_motion:
+            if now < self._next_slow_step:
+                return 0
+            self._next_slow_step = now + 1.0 / SLOW_MOTION_STEPS_PER_S
+            self._one_step()
+            self._note_rate(now, 1)
+            return 1
+        deadline = now + budget_s
+        steps = 0
+        while self.playing and (steps == 0 or time.perf_counter() < deadline):
+            if not self._one_step():
+                break
+            steps += 1
+        self._note_rate(time.perf_counter(), steps)
+        return steps
+
+    def _note_rate(self, now: float, steps: int) -> None:
+        self._rate_window.append((now, steps))
+        while self._rate_window and now - self._rate_window[0][0] > 2.0:
+            self._rate_window.pop(0)
+
+    def iters_per_s(self) -> float:
+        if not self.playing or len(self._rate_window) < 2:
+            return 0.0
+        span = self._rate_window[-1][0] - self._rate_window[0][0]
+        steps = sum(s for _, s in self._rate_window[1:])
+        return steps / span if span > 0 else 0.0
+
+    def _record_history(self, force: bool = False) -> None:
+        trainer = self.trainer
+        step = trainer.steps_done
+        if not force and step % self.stride != 0:
+            return
+        stats = trainer.last_stats
+        self.last_metrics = trainer.evaluate()
+        row = {
+            "step": step,
+            "d_loss": stats.d_loss if stats else np.nan,
+            "g_loss": stats.g_loss if stats else np.nan,
+            "wasserstein": stats.wasserstein if stats and stats.wasserstein is not None
+            else np.nan,
+            "modes_covered": _num(self.last_metrics.get("modes_covered")),
+            "high_quality_frac": _num(self.last_metrics.get("high_quality_frac")),
+            "mode_kl": _num(self.last_metrics.get("mode_kl")),
+        }
+        for key in HISTORY_KEYS:
+            self.history[key].append(row[key])
+        if len(self.history["step"]) > MAX_HISTORY:
+            for key in HISTORY_KEYS:
+                self.history[key] = self.history[key][::2]
+            self.stride *= 2
+
+    # --- drawing --------------------------------------------------------------------------
+
+    def changed_since_drawn(self, view: ViewOptions) -> bool:
+        return self._state_key(view) != self._last_drawn
+
+    def _state_key(self, view: ViewOptions) -> tuple:
+        t = self.trainer
+        return (t.steps_done, self.playing, self.message, t.config, view, id(t.generator))
+
+    def snapshot(self, view: ViewOptions) -> Snapshot:
+        trainer = self.trainer
+        fake_all = trainer.generate()
+        fake = fake_all[:FAKE_POINTS]
+        arrows = None
+        if view.arrows and not trainer.diverged:
+            _, arrows = trainer.generator_push(ARROWS)
+        manifold = trainer.manifold() if view.manifold and not trainer.diverged else None
+        surface = (
+            trainer.surface(view.resolution)
+            if not trainer.diverged
+            else np.zeros((view.resolution, view.resolution), np.float32)
+        )
+        self.seq += 1
+        snap = Snapshot(
+            session_id=self.session_id,
+            seq=self.seq,
+            step=trainer.steps_done,
+            playing=self.playing,
+            diverged=trainer.diverged,
+            message=self.message,
+            config=trainer.config,
+            bounds=trainer.sampler.bounds,
+            critic=trainer.loss.critic,
+            real=frozen(trainer.eval_real[:REAL_POINTS]),
+            fake=frozen(fake),
+            surface=frozen(surface),
+            history={k: frozen(np.asarray(v, dtype=np.float32)) for k, v in self.history.items()},
+            metrics=dict(self.last_metrics),
+            iters_per_s=round(self.iters_per_s(), 1),
+            device=str(trainer.device),
+            modes_total=int(self.last_metrics.get("modes_total") or 0),
+            prev_fake=frozen(self.prev_fake) if view.trails else None,
+            arrows=frozen(arrows),
+            manifold=frozen(manifold),
+        )
+        self.prev_fake = fake
+        self._last_drawn = self._state_key(view)
+        return snap
+
+
+def _num(value: Any) -> float:
+    return float("nan") if value is None else float(value)

@@ -1,0 +1,68 @@
+"""Snapshot: an immutable picture of one live run, the only thing the UI reads.
+
+Built in the worker that owns the Trainer, shipped to the web process, turned into figures by
+``viz``. Arrays are numpy (float32), read-only, and already cut down to what the eye needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from playground.config import TrainConfig
+
+HISTORY_KEYS = (
+    "step",
+    "d_loss",
+    "g_loss",
+    "wasserstein",
+    "modes_covered",
+    "high_quality_frac",
+    "mode_kl",
+)
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """Which overlays the viewer wants drawn (only those are computed)."""
+
+    arrows: bool = True
+    manifold: bool = False
+    trails: bool = False
+    resolution: int = 48
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    session_id: str
+    seq: int  # increases with every snapshot of this session
+    step: int
+    playing: bool
+    diverged: bool
+    message: str
+    config: TrainConfig
+    bounds: tuple[float, float]
+    critic: bool  # the surface is a critic score, not a probability
+    real: np.ndarray  # (n, 2)
+    fake: np.ndarray  # (m, 2)
+    surface: np.ndarray  # (r, r), row = y
+    history: dict[str, np.ndarray]  # HISTORY_KEYS → (k,) arrays
+    metrics: dict[str, Any]  # latest metrics (modes covered, ...)
+    iters_per_s: float
+    device: str
+    modes_total: int = 0
+    prev_fake: np.ndarray | None = None  # the previous frame's fakes, for trails
+    arrows: np.ndarray | None = None  # (a, 2) push directions at fake[:a]
+    manifold: np.ndarray | None = None  # (lines, points, 2)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def frozen(array: np.ndarray | None) -> np.ndarray | None:
+    """A float32, read-only copy-free view (the snapshot must not change under the reader)."""
+    if array is None:
+        return None
+    array = np.ascontiguousarray(array, dtype=np.float32)
+    array.setflags(write=False)
+    return array

@@ -1,0 +1,54 @@
+// Runs once per live-plot element (gr.HTML js_on_load): keeps one Plotly chart mounted and
+// updates it in place with Plotly.react on every new value, so zoom survives (uirevision) and
+// nothing piles up in the page. Clicking the plot in draw mode adds a point to #drawn-points.
+const plotDiv = element.querySelector('.gp-plot');
+const drawable = plotDiv.dataset.drawable === '1';
+const config = {responsive: true, displaylogo: false, scrollZoom: false,
+                modeBarButtonsToRemove: ['lasso2d', 'select2d']};
+window.gpDrawn = window.gpDrawn || [];
+
+function drawnTrace() {
+  const pts = window.gpDrawn;
+  return {type: 'scatter', mode: 'markers', name: 'your points', hoverinfo: 'skip',
+          x: pts.map(p => p[0]), y: pts.map(p => p[1]),
+          marker: {symbol: 'x', size: 10, color: '#000'}};
+}
+
+function drawMode() {
+  const box = document.querySelector('#draw-mode input[type=checkbox]');
+  return drawable && box && box.checked;
+}
+
+function render() {
+  const fig = props.value;
+  if (!fig || !fig.data || !window.Plotly) return;
+  const data = drawable && window.gpDrawn.length ? fig.data.concat([drawnTrace()]) : fig.data;
+  Plotly.react(plotDiv, data, fig.layout, config);
+  plotDiv.dataset.renders = String(Number(plotDiv.dataset.renders || 0) + 1);
+}
+
+function syncTextbox() {
+  const box = document.querySelector('#drawn-points textarea');
+  if (!box) return;
+  box.value = JSON.stringify(window.gpDrawn.map(p => [+p[0].toFixed(3), +p[1].toFixed(3)]));
+  box.dispatchEvent(new Event('input', {bubbles: true}));
+}
+
+plotDiv.addEventListener('click', (event) => {
+  if (!drawMode() || !plotDiv._fullLayout) return;
+  const xa = plotDiv._fullLayout.xaxis, ya = plotDiv._fullLayout.yaxis;
+  const drag = plotDiv.querySelector('.nsewdrag');
+  if (!drag) return;
+  const box = drag.getBoundingClientRect();
+  const x = xa.p2d(event.clientX - box.left), y = ya.p2d(event.clientY - box.top);
+  if (!isFinite(x) || !isFinite(y)) return;
+  window.gpDrawn.push([x, y]);
+  syncTextbox();
+  render();
+}, true);
+
+window.gpClearDrawn = () => { window.gpDrawn = []; render(); };
+window.gpSetDrawn = (points) => { window.gpDrawn = points || []; render(); };
+
+watch('value', render);
+render();

@@ -1,0 +1,309 @@
+"""Gradio layout and callbacks: wiring only. Logic lives in session, controls and viz.
+
+GAN Lab's story left to right: data and noise → generator → discriminator → loss, the live
+plot in the middle, the curves on the right. Each browser tab gets its own Session.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import plotly
+
+from playground.config import ACTIVATIONS, OPTIMIZERS, ConfigError, TrainConfig
+from playground.controls import CONTROL_FIELDS, config_from_controls, controls_from_config
+from playground.data.toy2d import DATASET_DESCRIPTIONS, DATASETS
+from playground.losses import LOSSES
+from playground.presets import load_preset, preset_names
+from playground.session import PlaygroundFullError, Session, SessionManager
+from playground.snapshot import ViewOptions
+from playground.viz import curves_figure, samples_figure, status_text
+
+DEFAULT_PRESET = "mode-collapse"
+FRAME_INTERVAL_S = 0.08  # ≥ 10 fresh frames/s where the machine allows
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+LIVE_PLOT_JS = (Path(__file__).parent / "static" / "live_plot.js").read_text()
+CSS = """
+.gp-status {font-size: 15px; padding: 6px 10px; border-radius: 6px; background: #f4f4f6;}
+.gp-status.bad {background: #fde2e1; color: #8a1c14;}
+.gp-status b {font-size: 18px;}
+.gp-flow {font-size: 13px; color: #555; letter-spacing: 0.02em;}
+"""
+
+
+def plot_element(elem_id: str, drawable: bool = False, height: int = 520) -> gr.HTML:
+    """A chart that stays mounted; new values go through Plotly.react (see live_plot.js)."""
+    return gr.HTML(
+        value=None,
+        html_template=(
+            f'<div class="gp-plot" data-drawable="{int(drawable)}" '
+            f'style="width:100%;min-height:{height}px"></div>'
+        ),
+        js_on_load=LIVE_PLOT_JS,
+        head=f'<script src="/gradio_api/file={PLOTLY_JS}"></script>',
+        elem_id=elem_id,
+        apply_default_css=False,
+        padding=False,
+    )
+
+
+def status_html(snap: Any, notice: str = "") -> str:
+    if snap is None:
+        return f'<div class="gp-status">starting… {html.escape(notice)}</div>'
+    s = status_text(snap)
+    bad = " bad" if s["diverged"] or s["message"].startswith("error") else ""
+    state = "▶ playing" if s["playing"] else "❚❚ paused"
+    return (
+        f'<div class="gp-status{bad}" id="gp-status" data-step="{s["step"]}">'
+        f"<b>iteration {s['step']:,}</b> · {s['iters_per_s']:.0f} it/s · {state} · "
+        f"modes {s['modes']} · high-quality {s['hq']} · {s['device']}<br>"
+        f"{html.escape(notice or s['message'])}</div>"
+    )
+
+
+def preset_text(name: str) -> str:
+    preset = load_preset(name)
+    text = f"**{preset.name}**: {preset.description}"
+    if preset.watch_for:
+        text += f"\n\n**What to watch for:** {preset.watch_for}"
+    return text
+
+
+def loss_text(name: str) -> str:
+    loss = LOSSES.get(name)
+    return f"*{loss.description}*" if loss else ""
+
+
+def build_app(manager: SessionManager) -> gr.Blocks:
+    """The whole page. ``manager`` owns the sessions (and their worker processes)."""
+    gr.set_static_paths([str(PLOTLY_JS.parent)])
+    default = load_preset(DEFAULT_PRESET).config
+
+    def session_for(request: gr.Request) -> Session | None:
+        return manager.get(request.session_hash)
+
+    with gr.Blocks(title="GAN Playground") as demo:
+        gr.Markdown(
+            "# GAN Playground\nPick a preset, press **Play**, watch a GAN learn. Purple dots are "
+            "the generator's fakes, green dots real data; the background is the discriminator's "
+            "opinion (green: *looks real*, purple: *looks fake*)."
+        )
+        with gr.Row():
+            preset = gr.Dropdown(preset_names(), value=DEFAULT_PRESET, label="Preset", scale=1)
+            preset_info = gr.Markdown(preset_text(DEFAULT_PRESET))
+        with gr.Row():
+            play = gr.Button("▶ Play", variant="primary", elem_id="btn-play", min_width=80)
+            pause = gr.Button("❚❚ Pause", elem_id="btn-pause", min_width=80)
+            step = gr.Button("Step", elem_id="btn-step", min_width=60)
+            step_d = gr.Button("Step D", elem_id="btn-step-d", min_width=60)
+            step_g = gr.Button("Step G", elem_id="btn-step-g", min_width=60)
+            reset = gr.Button("↺ Reset", elem_id="btn-reset", min_width=60)
+            slow = gr.Checkbox(label="slow motion", value=False, elem_id="slow-motion")
+        status = gr.HTML(status_html(None), elem_id="status")
+        message = gr.Markdown("", elem_id="message")
+        gr.Markdown("noise z → **generator** → fake samples → **discriminator** ← real samples"
+                    " → **loss**", elem_classes="gp-flow")
+        controls: dict[str, gr.components.Component] = {}
+        with gr.Row():
+            with gr.Column(scale=3, min_width=260):
+                with gr.Accordion("Data", open=True):
+                    controls["dataset"] = gr.Dropdown(
+                        list(DATASETS), value=default.dataset, label="dataset",
+                        info="custom = draw your own (tick 'draw mode', click the plot)")
+                    controls["batch_size"] = gr.Slider(8, 2048, default.batch_size, step=8,
+                                                       label="batch size")
+                with gr.Accordion("Noise → Generator", open=True):
+                    controls["noise"] = gr.Radio(["gaussian", "uniform"], value=default.noise,
+                                                 label="noise distribution")
+                    controls["noise_dim"] = gr.Slider(1, 64, default.noise_dim, step=1,
+                                                      label="noise dimensions")
+                    controls["g_layers"] = gr.Slider(1, 8, default.g_layers, step=1,
+                                                     label="G hidden layers")
+                    controls["g_width"] = gr.Slider(2, 512, default.g_width, step=1,
+                                                    label="G neurons per layer")
+                    controls["lr_g"] = gr.Slider(-5, 0, -3, step=0.1,
+                                                 label="G learning rate (log10: -3 = 0.001)")
+                    controls["optimizer_g"] = gr.Dropdown(list(OPTIMIZERS), value="adam",
+                                                          label="G optimiser")
+                with gr.Accordion("Discriminator", open=True):
+                    controls["d_layers"] = gr.Slider(1, 8, default.d_layers, step=1,
+                                                     label="D hidden layers")
+                    controls["d_width"] = gr.Slider(2, 512, default.d_width, step=1,
+                                                    label="D neurons per layer")
+                    controls["lr_d"] = gr.Slider(-5, 0, -3, step=0.1,
+                                                 label="D learning rate (log10: -3 = 0.001)")
+                    controls["optimizer_d"] = gr.Dropdown(list(OPTIMIZERS), value="adam",
+                                                          label="D optimiser")
+                    controls["spectral_norm"] = gr.Checkbox(label="spectral normalisation on D")
+                    controls["activation"] = gr.Dropdown(list(ACTIVATIONS), value="relu",
+                                                         label="activation (G and D)")
+                with gr.Accordion("Loss", open=True):
+                    controls["loss"] = gr.Dropdown(list(LOSSES), value=default.loss, label="loss",
+                                                   elem_id="loss")
+                    loss_info = gr.Markdown(loss_text(default.loss))
+                    controls["n_critic"] = gr.Slider(1, 10, default.n_critic, step=1,
+                                                     label="D steps per G step (n_critic)")
+                    controls["gp_lambda"] = gr.Number(default.gp_lambda,
+                                                      label="gradient penalty λ (wgan-gp)")
+                    controls["clip"] = gr.Number(default.clip, label="weight clip c (wgan)")
+                    controls["seed"] = gr.Number(default.seed, precision=0, label="seed")
+            with gr.Column(scale=6, min_width=420):
+                live_plot = plot_element("live-plot", drawable=True)
+                with gr.Row():
+                    arrows = gr.Checkbox(True, label="gradient arrows", elem_id="ov-arrows")
+                    manifold = gr.Checkbox(False, label="G's manifold", elem_id="ov-manifold")
+                    trails = gr.Checkbox(False, label="trails", elem_id="ov-trails")
+                    gr.Checkbox(False, label="draw mode", elem_id="draw-mode")
+                with gr.Row():
+                    drawn = gr.Textbox("", label="drawn points [[x, y], …]", lines=1,
+                                       elem_id="drawn-points", scale=4)
+                    train_drawn = gr.Button("Train on drawn points", elem_id="btn-train-drawn",
+                                            scale=1)
+                    clear_drawn = gr.Button("Clear", elem_id="btn-clear-drawn", scale=0)
+            with gr.Column(scale=4, min_width=300):
+                curves = plot_element("curves", height=520)
+        with gr.Accordion("Share / reproduce: config JSON", open=False):
+            config_json = gr.Code(default.to_json(), language="json", label="config",
+                                  elem_id="config-json", interactive=True)
+            load_config = gr.Button("Load config", elem_id="btn-load-config")
+        timer = gr.Timer(FRAME_INTERVAL_S)
+        control_list = [controls[name] for name in CONTROL_FIELDS]
+
+        # --- callbacks: thin wrappers over Session -------------------------------------
+
+        def on_load(name: str, request: gr.Request):
+            config = load_preset(name).config
+            try:
+                manager.open(request.session_hash, config)
+            except PlaygroundFullError as exc:
+                return [gr.skip()] * len(control_list) + [f"⚠️ {exc}", gr.skip()]
+            return [*controls_from_config(config), "", config.to_json()]
+
+        demo.load(on_load, [preset], [*control_list, message, config_json])
+
+        def on_unload(request: gr.Request) -> None:
+            manager.close(request.session_hash)
+
+        demo.unload(on_unload)
+
+        def on_tick(show_arrows: bool, show_manifold: bool, show_trails: bool,
+                    request: gr.Request):
+            session = session_for(request)
+            if session is None:
+                return gr.skip(), gr.skip(), gr.skip()
+            view = ViewOptions(arrows=bool(show_arrows), manifold=bool(show_manifold),
+                               trails=bool(show_trails))
+            snap = session.frame(view)
+            if snap is None or getattr(session, "ui_seq", None) == snap.seq:
+                return gr.skip(), gr.skip(), gr.skip()
+            session.ui_seq = snap.seq
+            return (samples_figure(snap), curves_figure([("", snap)]),
+                    status_html(snap, session.notice))
+
+        timer.tick(on_tick, [arrows, manifold, trails], [live_plot, curves, status],
+                   trigger_mode="once", concurrency_limit=None, show_progress="hidden",
+                   queue=False)
+
+        def command(action):
+            def handler(request: gr.Request):
+                session = session_for(request)
+                if session is None:
+                    return "⚠️ No session for this tab: reload the page."
+                action(session)
+                return ""
+            return handler
+
+        buttons = [(play, lambda s: s.play()), (pause, lambda s: s.pause()),
+                   (step, lambda s: s.step(1)), (step_d, lambda s: s.step(1, True, False)),
+                   (step_g, lambda s: s.step(1, False, True)), (reset, lambda s: s.reset())]
+        for button, action in buttons:
+            button.click(command(action), None, message, show_progress="hidden")
+        def on_slow(on: bool, request: gr.Request) -> str:
+            return command(lambda s: s.set_slow_motion(on))(request)
+
+        slow.input(on_slow, slow, message, show_progress="hidden")
+
+        def apply_config(session: Session | None, config: TrainConfig) -> str:
+            if session is None:
+                return "⚠️ No session for this tab: reload the page."
+            plan = session.apply(config)
+            return f"✅ {plan.message}" if plan.changed else ""
+
+        def on_control(*values: Any, request: gr.Request):
+            *control_values, drawn_text = values
+            session = session_for(request)
+            base = session.config if session else TrainConfig()
+            try:
+                config = config_from_controls(base, control_values, drawn_text)
+            except ConfigError as exc:
+                return f"⚠️ {exc}", gr.skip(), gr.skip()
+            return apply_config(session, config), config.to_json(), loss_text(config.loss)
+
+        for component in control_list:
+            event = component.release if isinstance(component, gr.Slider) else (
+                component.blur if isinstance(component, gr.Number) else component.input)
+            event(on_control, [*control_list, drawn], [message, config_json, loss_info],
+                  show_progress="hidden")
+            if isinstance(component, gr.Number):
+                component.submit(on_control, [*control_list, drawn],
+                                 [message, config_json, loss_info], show_progress="hidden")
+
+        def load_into_session(config: TrainConfig, request: gr.Request, note: str = ""):
+            session = session_for(request)
+            text = apply_config(session, config)
+            if session is not None:
+                session.reset()
+            return [*controls_from_config(config), note or text or "✅ loaded",
+                    config.to_json(), loss_text(config.loss)]
+
+        def on_preset(name: str, request: gr.Request):
+            try:
+                config = load_preset(name).config
+            except ConfigError as exc:
+                return [gr.skip()] * len(control_list) + [f"⚠️ {exc}", gr.skip(), gr.skip(),
+                                                          gr.skip()]
+            return [*load_into_session(config, request, f"✅ preset {name}: press Play"),
+                    preset_text(name)]
+
+        preset.input(on_preset, preset,
+                     [*control_list, message, config_json, loss_info, preset_info])
+
+        def on_load_config(text: str, request: gr.Request):
+            try:
+                config = TrainConfig.from_json(text or "")
+            except ConfigError as exc:
+                return [gr.skip()] * len(control_list) + [f"⚠️ {exc}", gr.skip(), gr.skip()]
+            return load_into_session(config, request, "✅ config loaded: press Play")
+
+        load_config.click(on_load_config, config_json,
+                          [*control_list, message, config_json, loss_info])
+
+        def on_train_drawn(*values: Any, request: gr.Request):
+            *control_values, drawn_text = values
+            session = session_for(request)
+            control_values[CONTROL_FIELDS.index("dataset")] = "custom"
+            try:
+                config = config_from_controls(session.config if session else TrainConfig(),
+                                              control_values, drawn_text)
+            except ConfigError as exc:
+                return [gr.skip()] * len(control_list) + [f"⚠️ {exc}", gr.skip(), gr.skip()]
+            result = load_into_session(config, request,
+                                       f"✅ training on your {len(config.custom_points)} points")
+            if session is not None:
+                session.play()
+            return result
+
+        train_drawn.click(on_train_drawn, [*control_list, drawn],
+                          [*control_list, message, config_json, loss_info])
+        clear_drawn.click(lambda: "", None, drawn, js="() => { window.gpClearDrawn && "
+                          "window.gpClearDrawn(); return ''; }")
+        controls["dataset"].input(lambda d: f"*{DATASET_DESCRIPTIONS.get(d, '')}*",
+                                  controls["dataset"], preset_info)
+    return demo
+
+
+def launch_kwargs() -> dict[str, Any]:
+    return {"css": CSS, "theme": gr.themes.Soft()}

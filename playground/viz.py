@@ -1,0 +1,230 @@
+"""Pure figure builders: Snapshot → Plotly figure dicts, small enough to stream.
+
+Arrays travel as base64 typed arrays (``{"dtype": "f4", "bdata": ...}``, which plotly.js ≥ 2.28
+decodes natively) and the heatmap as uint8 with zmin/zmax, so a frame is tens of KB and costs a
+fraction of a millisecond to build, instead of ~200 KB and ~3 ms through ``go.Figure``. Nothing
+else in the project knows Plotly's figure format.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import numpy as np
+
+from playground.snapshot import Snapshot
+
+REAL_COLOUR = "#1a9850"  # green: real data, and "D says real"
+FAKE_COLOUR = "#7b3294"  # purple: generated data, and "D says fake"
+ARROW_COLOUR = "#444444"
+SURFACE_SCALE = [[0.0, "#d6b8dd"], [0.5, "#f7f7f7"], [1.0, "#a6dba0"]]  # fake ← → real
+
+
+def typed(array: np.ndarray, dtype: str = "f4") -> dict[str, Any]:
+    """A plotly.js typed-array spec for ``array`` (float32 or uint8)."""
+    np_type = {"f4": np.float32, "u1": np.uint8}[dtype]
+    data = np.ascontiguousarray(array, dtype=np_type)
+    spec: dict[str, Any] = {"dtype": dtype, "bdata": base64.b64encode(data.tobytes()).decode()}
+    if data.ndim == 2:
+        spec["shape"] = f"{data.shape[0]},{data.shape[1]}"
+    return spec
+
+
+def _scatter(points: np.ndarray, name: str, colour: str, size: float, opacity: float = 1.0):
+    return {
+        "type": "scattergl" if len(points) > 2000 else "scatter",
+        "mode": "markers",
+        "name": name,
+        "x": typed(points[:, 0]),
+        "y": typed(points[:, 1]),
+        "marker": {"color": colour, "size": size, "opacity": opacity},
+        "hoverinfo": "skip",
+    }
+
+
+def _polylines(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(k, p, 2) polylines → x, y arrays with NaN breaks between lines."""
+    k, p, _ = lines.shape
+    padded = np.full((k, p + 1, 2), np.nan, dtype=np.float32)
+    padded[:, :p] = lines
+    flat = padded.reshape(-1, 2)
+    return flat[:, 0], flat[:, 1]
+
+
+def surface_trace(snap: Snapshot) -> dict[str, Any]:
+    """D's opinion as a uint8 heatmap behind the points, with a legend that says which is real."""
+    surface = np.nan_to_num(snap.surface, nan=0.5)
+    if snap.critic:  # scores have no fixed scale: stretch this frame's range
+        low, high = float(surface.min()), float(surface.max())
+        scaled = (surface - low) / (high - low) if high > low else np.full_like(surface, 0.5)
+        title = "critic score<br>low → high<br>(high = 'real')"
+    else:
+        scaled = surface
+        title = "D(x)<br>0 = fake<br>1 = real"
+    z = np.clip(np.rint(scaled * 255), 0, 255)
+    lo, hi = snap.bounds
+    step = (hi - lo) / (surface.shape[0] - 1)
+    return {
+        "type": "heatmap",
+        "name": "discriminator",
+        "z": typed(z, "u1"),
+        "x0": lo,
+        "dx": step,
+        "y0": lo,
+        "dy": step,
+        "zmin": 0,
+        "zmax": 255,
+        "colorscale": SURFACE_SCALE,
+        "showscale": True,
+        "colorbar": {
+            "title": {"text": title, "side": "top"},
+            "tickvals": [0, 255],
+            "ticktext": ["fake", "real"],
+            "len": 0.5,
+            "thickness": 12,
+        },
+        "hoverinfo": "skip",
+        "zsmooth": "best",
+    }
+
+
+def arrow_trace(snap: Snapshot) -> dict[str, Any] | None:
+    if snap.arrows is None or len(snap.arrows) == 0:
+        return None
+    starts = snap.fake[: len(snap.arrows)]
+    vectors = np.nan_to_num(snap.arrows)
+    lengths = np.linalg.norm(vectors, axis=1, keepdims=True)
+    # Median arrow 3% of the plot wide; the longest capped at 3x that, so none hides the rest.
+    span = snap.bounds[1] - snap.bounds[0]
+    scale = 0.03 * span / max(float(np.median(lengths)), 1e-12)
+    scaled = vectors * scale
+    cap = 0.09 * span
+    too_long = np.linalg.norm(scaled, axis=1, keepdims=True) > cap
+    scaled = np.where(too_long, scaled / np.maximum(lengths * scale, 1e-12) * cap, scaled)
+    ends = starts + scaled
+    segments = np.stack([starts, ends], axis=1)
+    x, y = _polylines(segments)
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": "G's push (gradient)",
+        "x": typed(x),
+        "y": typed(y),
+        "line": {"color": ARROW_COLOUR, "width": 1},
+        "hoverinfo": "skip",
+    }
+
+
+def manifold_trace(snap: Snapshot) -> dict[str, Any] | None:
+    if snap.manifold is None:
+        return None
+    x, y = _polylines(snap.manifold)
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": "G's manifold (noise grid)",
+        "x": typed(x),
+        "y": typed(y),
+        "line": {"color": FAKE_COLOUR, "width": 0.7},
+        "opacity": 0.45,
+        "hoverinfo": "skip",
+    }
+
+
+def samples_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[str, Any]:
+    """The big live plot: D's surface, real and fake points, optional overlays."""
+    traces: list[dict[str, Any]] = [surface_trace(snap)]
+    manifold = manifold_trace(snap)
+    if manifold:
+        traces.append(manifold)
+    traces.append(_scatter(snap.real, "real", REAL_COLOUR, 4, 0.8))
+    if snap.prev_fake is not None:
+        traces.append(_scatter(snap.prev_fake, "previous fake", FAKE_COLOUR, 3, 0.25))
+    traces.append(_scatter(snap.fake, "fake (G)", FAKE_COLOUR, 4, 0.9))
+    arrows = arrow_trace(snap)
+    if arrows:
+        traces.append(arrows)
+    lo, hi = snap.bounds
+    axis = {"range": [lo, hi], "constrain": "domain", "zeroline": False, "showgrid": False}
+    layout = {
+        "uirevision": f"{snap.session_id}:{snap.config.dataset}:{title}",
+        "height": height,
+        "margin": {"l": 30, "r": 10, "t": 30 if title else 10, "b": 30},
+        "xaxis": dict(axis),
+        "yaxis": dict(axis, scaleanchor="x", scaleratio=1),
+        "legend": {"orientation": "h", "y": -0.08, "x": 0},
+        "showlegend": True,
+        "title": {"text": title} if title else None,
+        "plot_bgcolor": "#ffffff",
+    }
+    return {"data": traces, "layout": layout}
+
+
+CURVE_PANELS = (
+    ("losses", ("d_loss", "D loss", "#d95f02"), ("g_loss", "G loss", FAKE_COLOUR)),
+    ("modes", ("modes_covered", "modes covered", REAL_COLOUR),),
+    ("quality", ("high_quality_frac", "high-quality fraction", "#1f78b4"),
+     ("mode_kl", "mode KL", "#999999")),
+)
+
+
+def curves_figure(
+    histories: list[tuple[str, Snapshot]], height: int = 520
+) -> dict[str, Any]:
+    """Losses and metrics against iterations; several runs overlay (A/B comparison)."""
+    traces: list[dict[str, Any]] = []
+    dashes = ["solid", "dot", "dash"]
+    for run_index, (label, snap) in enumerate(histories):
+        steps = snap.history["step"]
+        panels = list(CURVE_PANELS)
+        if snap.critic and np.isfinite(snap.history["wasserstein"]).any():
+            panels[0] = panels[0] + (("wasserstein", "Wasserstein estimate", "#666666"),)
+        for row, (_, *series) in enumerate(panels, start=1):
+            for key, name, colour in series:
+                values = snap.history[key]
+                traces.append({
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": f"{label} {name}".strip(),
+                    "x": typed(steps),
+                    "y": typed(values),
+                    "xaxis": "x" if row == 1 else f"x{row}",
+                    "yaxis": "y" if row == 1 else f"y{row}",
+                    "line": {"color": colour, "width": 1.5, "dash": dashes[run_index % 3]},
+                    "hoverinfo": "x+y+name",
+                })
+    modes_total = max((snap.modes_total for _, snap in histories), default=0)
+    layout: dict[str, Any] = {
+        "uirevision": "curves",
+        "height": height,
+        "margin": {"l": 45, "r": 10, "t": 10, "b": 30},
+        "legend": {"orientation": "h", "y": -0.12, "font": {"size": 10}},
+        "grid": {"rows": 3, "columns": 1, "pattern": "independent", "roworder": "top to bottom"},
+    }
+    for row, (label, *_) in enumerate(CURVE_PANELS, start=1):
+        suffix = "" if row == 1 else str(row)
+        layout[f"xaxis{suffix}"] = {"showticklabels": row == 3}
+        if row > 1:
+            layout[f"xaxis{suffix}"]["matches"] = "x"
+        layout[f"yaxis{suffix}"] = {"title": {"text": label, "font": {"size": 11}}}
+    if modes_total:
+        layout["yaxis2"]["range"] = [-0.3, modes_total + 0.3]
+    layout["yaxis3"]["range"] = [0, None]
+    return {"data": traces, "layout": layout}
+
+
+def status_text(snap: Snapshot) -> dict[str, Any]:
+    """The numbers beside the plot, as plain values (the UI formats them)."""
+    m = snap.metrics
+    return {
+        "step": snap.step,
+        "iters_per_s": snap.iters_per_s,
+        "playing": snap.playing,
+        "diverged": snap.diverged,
+        "message": snap.message,
+        "modes": f"{m.get('modes_covered')}/{m.get('modes_total')}" if m.get("modes_total")
+        else "–",
+        "hq": f"{m['high_quality_frac']:.0%}" if m.get("high_quality_frac") is not None else "–",
+        "device": snap.device,
+    }

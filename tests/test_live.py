@@ -1,0 +1,150 @@
+"""LiveRun and WorkerLoop in-process: play, pause, step, reset, live edits, divergence."""
+
+import time
+
+import numpy as np
+import pytest
+
+from playground.config import TrainConfig
+from playground.live import LiveRun
+from playground.snapshot import ViewOptions
+from playground.worker import WorkerLoop
+
+SMALL = TrainConfig(g_width=16, d_width=16, g_layers=2, d_layers=2, batch_size=32,
+                    eval_samples=300)
+
+
+def test_paused_run_does_not_train():
+    run = LiveRun("s", SMALL)
+    assert run.advance(0.05) == 0
+    assert run.trainer.steps_done == 0
+
+
+def test_play_advance_pause():
+    run = LiveRun("s", SMALL)
+    run.play()
+    taken = run.advance(0.05)
+    assert taken > 0 and run.trainer.steps_done == taken
+    run.pause()
+    assert run.advance(0.05) == 0
+    assert "paused" in run.message
+
+
+def test_step_buttons_pause_and_step_exactly():
+    run = LiveRun("s", SMALL)
+    run.play()
+    run.step(3)
+    assert not run.playing and run.trainer.steps_done == 3
+    run.step(1, train_d=True, train_g=False)
+    assert run.trainer.steps_done == 4 and "D only" in run.message
+
+
+def test_slow_motion_limits_the_rate():
+    run = LiveRun("s", SMALL)
+    run.set_slow_motion(True)
+    run.play()
+    deadline = time.perf_counter() + 0.6
+    while time.perf_counter() < deadline:
+        run.advance(0.02)
+    assert 1 <= run.trainer.steps_done <= 4
+
+
+def test_reset_returns_to_step_zero_with_the_same_start():
+    run = LiveRun("s", SMALL)
+    first = run.snapshot(ViewOptions()).fake.copy()
+    run.step(5)
+    run.reset()
+    assert run.trainer.steps_done == 0
+    np.testing.assert_array_equal(run.snapshot(ViewOptions()).fake, first)
+
+
+def test_live_lr_edit_keeps_progress():
+    run = LiveRun("s", SMALL)
+    run.play()
+    run.advance(0.05)
+    done = run.trainer.steps_done
+    message = run.apply(SMALL.with_changes(lr_g=1e-4))
+    assert "lr_g" in message and run.playing
+    assert run.trainer.steps_done == done
+    assert run.trainer.opt_g.param_groups[0]["lr"] == 1e-4
+
+
+def test_structural_edit_rebuilds_pauses_and_says_so():
+    run = LiveRun("s", SMALL)
+    run.play()
+    run.advance(0.05)
+    message = run.apply(SMALL.with_changes(g_width=8))
+    assert "new networks" in message and "g_width" in message
+    assert run.trainer.steps_done == 0 and not run.playing
+
+
+def test_divergence_pauses_with_a_message():
+    config = SMALL.with_changes(loss="wgan", clip=100.0, lr_d=10.0, lr_g=10.0,
+                                optimizer_d="sgd", optimizer_g="sgd")
+    run = LiveRun("s", config)
+    run.play()
+    for _ in range(50):
+        run.advance(0.05)
+        if not run.playing:
+            break
+    assert not run.playing and run.trainer.diverged
+    assert "diverged" in run.message
+    run.play()  # refuses, says what to do
+    assert not run.playing and "Reset" in run.message
+    snap = run.snapshot(ViewOptions())
+    assert snap.diverged
+    run.reset()
+    run.play()
+    assert run.playing
+
+
+def test_snapshot_contents_and_immutability():
+    run = LiveRun("s", SMALL)
+    run.step(10)
+    snap = run.snapshot(ViewOptions(arrows=True, manifold=True, trails=True, resolution=32))
+    assert snap.step == 10 and snap.fake.shape == (300, 2)
+    assert snap.surface.shape == (32, 32)
+    assert snap.arrows.shape == (150, 2) and snap.manifold.shape[-1] == 2
+    assert snap.history["step"][-1] == 10
+    with pytest.raises(ValueError):
+        snap.fake[0, 0] = 1.0
+    second = run.snapshot(ViewOptions(trails=True))
+    np.testing.assert_array_equal(second.prev_fake, snap.fake)
+
+
+def test_history_is_thinned_not_unbounded():
+    run = LiveRun("s", SMALL.with_changes(g_width=4, d_width=4, batch_size=8))
+    run.step(1000)
+    run.step(1000)
+    run.step(1000)
+    steps = run.history["step"]
+    assert len(steps) <= 601
+    assert steps[-1] >= 2990
+
+
+class Outbox(list):
+    def put(self, item):
+        self.append(item)
+
+
+def test_worker_loop_routes_commands_and_isolates_failures():
+    outbox = Outbox()
+    loop = WorkerLoop(outbox)
+    loop.handle(("open", "a", SMALL.to_dict()))
+    loop.handle(("open", "b", SMALL.to_dict()))
+    loop.handle(("play", "a"))
+    loop.handle(("play", "b"))
+    loop.runs["b"].trainer.step = None  # a bug inside one run's Trainer
+    loop.tick()
+    assert loop.runs["a"].trainer.steps_done > 0
+    assert not loop.runs["b"].playing and loop.runs["b"].message.startswith("error")
+    assert any(kind == "error" and sid == "b" for kind, sid, _ in outbox)
+    loop.handle(("frame", "a", ViewOptions()))
+    assert outbox[-1][0] == "snapshot"
+    loop.handle(("pause", "a"))
+    loop.handle(("frame", "a", ViewOptions()))
+    loop.handle(("frame", "a", ViewOptions()))
+    assert outbox[-1][0] == "same"  # nothing changed: no new frame built
+    loop.handle(("close", "a"))
+    loop.handle(("play", "a"))  # a late command for a closed session is ignored
+    assert "a" not in loop.runs

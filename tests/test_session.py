@@ -1,0 +1,122 @@
+"""Sessions across real worker processes (spawned once for this module)."""
+
+import threading
+import time
+
+import pytest
+
+from playground.config import TrainConfig
+from playground.session import PlaygroundFullError, SessionManager
+from playground.snapshot import ViewOptions
+
+SMALL = TrainConfig(g_width=32, d_width=32, g_layers=2, d_layers=2, batch_size=64,
+                    eval_samples=500)
+
+
+@pytest.fixture(scope="module")
+def manager():
+    m = SessionManager(workers=2, max_sessions=24, ttl_s=600).start()
+    yield m
+    m.shutdown()
+
+
+def test_play_pause_step_reset(manager):
+    s = manager.open("tab-basic", SMALL)
+    assert s.wait_for(lambda snap: snap.step == 0, timeout=60).fake.shape == (500, 2)
+    s.play()
+    playing = s.wait_for(lambda snap: snap.step > 50)
+    assert playing.playing
+    s.pause()
+    paused = s.wait_for(lambda snap: not snap.playing)
+    time.sleep(0.3)
+    assert s.wait_for(lambda snap: True).step == paused.step
+    s.step(1)
+    assert s.wait_for(lambda snap: snap.step == paused.step + 1).step == paused.step + 1
+    s.reset()
+    assert s.wait_for(lambda snap: snap.step == 0).step == 0
+    manager.close("tab-basic")
+
+
+def test_live_lr_edit_mid_run(manager):
+    s = manager.open("tab-lr", SMALL)
+    s.play()
+    before = s.wait_for(lambda snap: snap.step > 30, timeout=60).step
+    plan = s.apply(s.config.with_changes(lr_g=2e-4, loss="hinge"))
+    assert not plan.rebuilt and set(plan.changed) == {"lr_g", "loss"}
+    after = s.wait_for(lambda snap: snap.config.lr_g == 2e-4 and snap.critic)
+    assert after.step >= before and after.playing
+    manager.close("tab-lr")
+
+
+def test_divergence_pauses_the_session(manager):
+    bad = SMALL.with_changes(loss="wgan", clip=100.0, lr_d=10.0, lr_g=10.0,
+                             optimizer_d="sgd", optimizer_g="sgd")
+    s = manager.open("tab-diverge", bad)
+    s.play()
+    snap = s.wait_for(lambda snap: snap.diverged, timeout=60)
+    assert not snap.playing and "diverged" in snap.message
+    manager.close("tab-diverge")
+
+
+def test_frames_are_fresh_and_views_are_honoured(manager):
+    s = manager.open("tab-frames", SMALL)
+    s.play()
+    view = ViewOptions(arrows=False, manifold=True, trails=True)
+    first = s.wait_for(lambda snap: snap.manifold is not None, view=view)
+    assert first.arrows is None
+    later = s.wait_for(lambda snap: snap.seq > first.seq + 3, view=view)
+    assert later.step > first.step
+    manager.close("tab-frames")
+
+
+def test_cap_gives_a_clear_message():
+    small = SessionManager(workers=1, max_sessions=2).start()
+    try:
+        small.open("a", SMALL)
+        small.open("b", SMALL)
+        assert small.open("a", SMALL) is small.get("a")  # the same tab again is fine
+        with pytest.raises(PlaygroundFullError, match="full.*try again in a minute"):
+            small.open("c", SMALL)
+        small.close("a")
+        small.open("c", SMALL)
+    finally:
+        small.shutdown()
+
+
+def test_idle_sessions_are_reaped(manager):
+    s = manager.open("tab-idle", SMALL)
+    s.last_seen -= 10_000
+    assert manager.reap_idle() >= 1
+    assert manager.get("tab-idle") is None
+
+
+def test_twenty_sessions_leave_nothing_behind(manager):
+    stats = manager.worker_stats()  # after this every queue's feeder thread exists
+    baseline_threads = threading.active_count()
+    baseline_rss = sum(w["rss_mb"] for w in stats)
+    for round_ in range(2):
+        sessions = [manager.open(f"tab-many-{round_}-{i}", SMALL) for i in range(20)]
+        for s in sessions:
+            s.play()
+        sessions[-1].wait_for(lambda snap: snap.step > 5, timeout=60)
+        assert threading.active_count() == baseline_threads  # no thread per session
+        for i in range(20):
+            manager.close(f"tab-many-{round_}-{i}")
+    time.sleep(0.5)
+    assert len(manager) == 0
+    stats = manager.worker_stats()
+    assert sum(w["runs"] for w in stats) == 0
+    assert threading.active_count() <= baseline_threads, [t.name for t in threading.enumerate()]
+    assert sum(w["rss_mb"] for w in stats) - baseline_rss < 100
+
+
+def test_sessions_are_isolated(manager):
+    a = manager.open("tab-iso-a", SMALL)
+    b = manager.open("tab-iso-b", SMALL.with_changes(seed=5))
+    assert a.id != b.id and len(a.id) >= 20
+    a.play()
+    a.wait_for(lambda snap: snap.step > 20)
+    snap_b = b.wait_for(lambda snap: True)
+    assert snap_b.step == 0 and snap_b.config.seed == 5
+    manager.close("tab-iso-a")
+    manager.close("tab-iso-b")
