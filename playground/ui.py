@@ -77,13 +77,65 @@ def loss_text(name: str) -> str:
     return f"*{loss.description}*" if loss else ""
 
 
+def build_controls(default: TrainConfig) -> dict[str, Any]:
+    """The knobs, in GAN Lab's left-to-right order: data/noise → G → D → loss."""
+    c: dict[str, Any] = {}
+    with gr.Row(equal_height=False):
+        with gr.Column(min_width=220):
+            gr.Markdown("**Data and noise**")
+            c["dataset"] = gr.Dropdown(list(DATASETS), value=default.dataset, label="dataset",
+                                       info="custom = your drawn points", elem_id="dataset")
+            c["batch_size"] = gr.Slider(8, 2048, default.batch_size, step=8, label="batch size")
+            c["noise"] = gr.Radio(["gaussian", "uniform"], value=default.noise,
+                                  label="noise distribution")
+            c["noise_dim"] = gr.Slider(1, 64, default.noise_dim, step=1, label="noise dimensions")
+            c["seed"] = gr.Number(default.seed, precision=0, label="seed", elem_id="seed")
+        with gr.Column(min_width=220):
+            gr.Markdown("**Generator**")
+            c["g_layers"] = gr.Slider(1, 8, default.g_layers, step=1, label="hidden layers")
+            c["g_width"] = gr.Slider(2, 512, default.g_width, step=1, label="neurons per layer")
+            c["lr_g"] = gr.Slider(-5, 0, -3, step=0.1, label="learning rate (log10: -3 = 0.001)",
+                                  elem_id="lr-g")
+            c["optimizer_g"] = gr.Dropdown(list(OPTIMIZERS), value="adam", label="optimiser")
+            c["activation"] = gr.Dropdown(list(ACTIVATIONS), value="relu",
+                                          label="activation (G and D)")
+        with gr.Column(min_width=220):
+            gr.Markdown("**Discriminator**")
+            c["d_layers"] = gr.Slider(1, 8, default.d_layers, step=1, label="hidden layers")
+            c["d_width"] = gr.Slider(2, 512, default.d_width, step=1, label="neurons per layer")
+            c["lr_d"] = gr.Slider(-5, 0, -3, step=0.1, label="learning rate (log10: -3 = 0.001)",
+                                  elem_id="lr-d")
+            c["optimizer_d"] = gr.Dropdown(list(OPTIMIZERS), value="adam", label="optimiser")
+            c["spectral_norm"] = gr.Checkbox(label="spectral normalisation")
+        with gr.Column(min_width=220):
+            gr.Markdown("**Loss**")
+            c["loss"] = gr.Dropdown(list(LOSSES), value=default.loss, label="loss",
+                                    elem_id="loss")
+            c["loss_info"] = gr.Markdown(loss_text(default.loss))
+            c["n_critic"] = gr.Slider(1, 10, default.n_critic, step=1,
+                                      label="D steps per G step (n_critic)")
+            c["gp_lambda"] = gr.Number(default.gp_lambda, label="gradient penalty λ (wgan-gp)",
+                                       elem_id="gp-lambda")
+            c["clip"] = gr.Number(default.clip, label="weight clip c (wgan)")
+    return c
+
+
 def build_app(manager: SessionManager) -> gr.Blocks:
     """The whole page. ``manager`` owns the sessions (and their worker processes)."""
     gr.set_static_paths([str(PLOTLY_JS.parent)])
     default = load_preset(DEFAULT_PRESET).config
 
     def session_for(request: gr.Request) -> Session | None:
-        return manager.get(request.session_hash)
+        """This tab's session, opened on first use (API clients never fire the page load)."""
+        session = manager.get(request.session_hash)
+        if session is None:
+            try:
+                session = manager.open(request.session_hash, default)
+            except PlaygroundFullError:
+                return None
+        return session
+
+    full_message = f"⚠ {PlaygroundFullError(manager.max_sessions)}"
 
     with gr.Blocks(title="GAN Playground") as demo:
         gr.Markdown(
@@ -92,7 +144,8 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             "opinion (green: *looks real*, purple: *looks fake*)."
         )
         with gr.Row():
-            preset = gr.Dropdown(preset_names(), value=DEFAULT_PRESET, label="Preset", scale=1)
+            preset = gr.Dropdown(preset_names(), value=DEFAULT_PRESET, label="Preset", scale=1,
+                                 elem_id="preset")
             preset_info = gr.Markdown(preset_text(DEFAULT_PRESET))
         with gr.Row():
             play = gr.Button("▶ Play", variant="primary", elem_id="btn-play", min_width=80)
@@ -106,65 +159,24 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         message = gr.Markdown("", elem_id="message")
         gr.Markdown("noise z → **generator** → fake samples → **discriminator** ← real samples"
                     " → **loss**", elem_classes="gp-flow")
-        controls: dict[str, gr.components.Component] = {}
         with gr.Row():
-            with gr.Column(scale=3, min_width=260):
-                with gr.Accordion("Data", open=True):
-                    controls["dataset"] = gr.Dropdown(
-                        list(DATASETS), value=default.dataset, label="dataset",
-                        info="custom = draw your own (tick 'draw mode', click the plot)")
-                    controls["batch_size"] = gr.Slider(8, 2048, default.batch_size, step=8,
-                                                       label="batch size")
-                with gr.Accordion("Noise → Generator", open=True):
-                    controls["noise"] = gr.Radio(["gaussian", "uniform"], value=default.noise,
-                                                 label="noise distribution")
-                    controls["noise_dim"] = gr.Slider(1, 64, default.noise_dim, step=1,
-                                                      label="noise dimensions")
-                    controls["g_layers"] = gr.Slider(1, 8, default.g_layers, step=1,
-                                                     label="G hidden layers")
-                    controls["g_width"] = gr.Slider(2, 512, default.g_width, step=1,
-                                                    label="G neurons per layer")
-                    controls["lr_g"] = gr.Slider(-5, 0, -3, step=0.1,
-                                                 label="G learning rate (log10: -3 = 0.001)")
-                    controls["optimizer_g"] = gr.Dropdown(list(OPTIMIZERS), value="adam",
-                                                          label="G optimiser")
-                with gr.Accordion("Discriminator", open=True):
-                    controls["d_layers"] = gr.Slider(1, 8, default.d_layers, step=1,
-                                                     label="D hidden layers")
-                    controls["d_width"] = gr.Slider(2, 512, default.d_width, step=1,
-                                                    label="D neurons per layer")
-                    controls["lr_d"] = gr.Slider(-5, 0, -3, step=0.1,
-                                                 label="D learning rate (log10: -3 = 0.001)")
-                    controls["optimizer_d"] = gr.Dropdown(list(OPTIMIZERS), value="adam",
-                                                          label="D optimiser")
-                    controls["spectral_norm"] = gr.Checkbox(label="spectral normalisation on D")
-                    controls["activation"] = gr.Dropdown(list(ACTIVATIONS), value="relu",
-                                                         label="activation (G and D)")
-                with gr.Accordion("Loss", open=True):
-                    controls["loss"] = gr.Dropdown(list(LOSSES), value=default.loss, label="loss",
-                                                   elem_id="loss")
-                    loss_info = gr.Markdown(loss_text(default.loss))
-                    controls["n_critic"] = gr.Slider(1, 10, default.n_critic, step=1,
-                                                     label="D steps per G step (n_critic)")
-                    controls["gp_lambda"] = gr.Number(default.gp_lambda,
-                                                      label="gradient penalty λ (wgan-gp)")
-                    controls["clip"] = gr.Number(default.clip, label="weight clip c (wgan)")
-                    controls["seed"] = gr.Number(default.seed, precision=0, label="seed")
-            with gr.Column(scale=6, min_width=420):
+            with gr.Column(scale=5, min_width=420):
                 live_plot = plot_element("live-plot", drawable=True)
                 with gr.Row():
                     arrows = gr.Checkbox(True, label="gradient arrows", elem_id="ov-arrows")
                     manifold = gr.Checkbox(False, label="G's manifold", elem_id="ov-manifold")
                     trails = gr.Checkbox(False, label="trails", elem_id="ov-trails")
-                    gr.Checkbox(False, label="draw mode", elem_id="draw-mode")
+                    gr.Checkbox(False, label="draw mode (click the plot)", elem_id="draw-mode")
                 with gr.Row():
                     drawn = gr.Textbox("", label="drawn points [[x, y], …]", lines=1,
                                        elem_id="drawn-points", scale=4)
                     train_drawn = gr.Button("Train on drawn points", elem_id="btn-train-drawn",
                                             scale=1)
                     clear_drawn = gr.Button("Clear", elem_id="btn-clear-drawn", scale=0)
-            with gr.Column(scale=4, min_width=300):
+            with gr.Column(scale=4, min_width=320):
                 curves = plot_element("curves", height=520)
+        controls = build_controls(default)
+        loss_info = controls.pop("loss_info")
         with gr.Accordion("Share / reproduce: config JSON", open=False):
             config_json = gr.Code(default.to_json(), language="json", label="config",
                                   elem_id="config-json", interactive=True)
@@ -179,10 +191,10 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             try:
                 manager.open(request.session_hash, config)
             except PlaygroundFullError as exc:
-                return [gr.skip()] * len(control_list) + [f"⚠️ {exc}", gr.skip()]
+                return [gr.skip()] * len(control_list) + [f"⚠ {exc}", gr.skip()]
             return [*controls_from_config(config), "", config.to_json()]
 
-        demo.load(on_load, [preset], [*control_list, message, config_json])
+        demo.load(on_load, [preset], [*control_list, message, config_json], api_name=False)
 
         def on_unload(request: gr.Request) -> None:
             manager.close(request.session_hash)
@@ -193,7 +205,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                     request: gr.Request):
             session = session_for(request)
             if session is None:
-                return gr.skip(), gr.skip(), gr.skip()
+                return gr.skip(), gr.skip(), f'<div class="gp-status bad">{full_message}</div>'
             view = ViewOptions(arrows=bool(show_arrows), manifold=bool(show_manifold),
                                trails=bool(show_trails))
             snap = session.frame(view)
@@ -205,13 +217,13 @@ def build_app(manager: SessionManager) -> gr.Blocks:
 
         timer.tick(on_tick, [arrows, manifold, trails], [live_plot, curves, status],
                    trigger_mode="once", concurrency_limit=None, show_progress="hidden",
-                   queue=False)
+                   queue=False, api_name="frame")
 
         def command(action):
             def handler(request: gr.Request):
                 session = session_for(request)
                 if session is None:
-                    return "⚠️ No session for this tab: reload the page."
+                    return full_message
                 action(session)
                 return ""
             return handler
@@ -220,68 +232,75 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                    (step, lambda s: s.step(1)), (step_d, lambda s: s.step(1, True, False)),
                    (step_g, lambda s: s.step(1, False, True)), (reset, lambda s: s.reset())]
         for button, action in buttons:
-            button.click(command(action), None, message, show_progress="hidden")
+            api = button.elem_id.removeprefix("btn-").replace("-", "_")
+            button.click(command(action), None, message, show_progress="hidden", api_name=api)
         def on_slow(on: bool, request: gr.Request) -> str:
             return command(lambda s: s.set_slow_motion(on))(request)
 
-        slow.input(on_slow, slow, message, show_progress="hidden")
+        slow.input(on_slow, slow, message, show_progress="hidden", api_name="slow_motion")
 
-        def apply_config(session: Session | None, config: TrainConfig) -> str:
+        def apply_config(session: Session | None, config: TrainConfig) -> Any:
+            """Send the config to the run; the message says what happened (or stays put)."""
             if session is None:
-                return "⚠️ No session for this tab: reload the page."
+                return full_message
             plan = session.apply(config)
-            return f"✅ {plan.message}" if plan.changed else ""
+            return f"✓ {plan.message}" if plan.changed else gr.skip()
 
-        def on_control(*values: Any, request: gr.Request):
+        def on_control(request: gr.Request, *values: Any):
             *control_values, drawn_text = values
             session = session_for(request)
             base = session.config if session else TrainConfig()
             try:
                 config = config_from_controls(base, control_values, drawn_text)
             except ConfigError as exc:
-                return f"⚠️ {exc}", gr.skip(), gr.skip()
+                return f"⚠ {exc}", gr.skip(), gr.skip()
             return apply_config(session, config), config.to_json(), loss_text(config.loss)
 
         for component in control_list:
             event = component.release if isinstance(component, gr.Slider) else (
                 component.blur if isinstance(component, gr.Number) else component.input)
             event(on_control, [*control_list, drawn], [message, config_json, loss_info],
-                  show_progress="hidden")
+                  show_progress="hidden", api_name=False)
             if isinstance(component, gr.Number):
                 component.submit(on_control, [*control_list, drawn],
-                                 [message, config_json, loss_info], show_progress="hidden")
+                                 [message, config_json, loss_info], show_progress="hidden",
+                                 api_name=False)
+        apply_button = gr.Button("apply", visible=False)
+        apply_button.click(on_control, [*control_list, drawn], [message, config_json, loss_info],
+                           api_name="apply_controls")
 
         def load_into_session(config: TrainConfig, request: gr.Request, note: str = ""):
             session = session_for(request)
-            text = apply_config(session, config)
+            apply_config(session, config)
             if session is not None:
                 session.reset()
-            return [*controls_from_config(config), note or text or "✅ loaded",
+            return [*controls_from_config(config), note if session else full_message,
                     config.to_json(), loss_text(config.loss)]
 
         def on_preset(name: str, request: gr.Request):
             try:
                 config = load_preset(name).config
             except ConfigError as exc:
-                return [gr.skip()] * len(control_list) + [f"⚠️ {exc}", gr.skip(), gr.skip(),
+                return [gr.skip()] * len(control_list) + [f"⚠ {exc}", gr.skip(), gr.skip(),
                                                           gr.skip()]
-            return [*load_into_session(config, request, f"✅ preset {name}: press Play"),
+            return [*load_into_session(config, request, f"✓ preset {name}: press Play"),
                     preset_text(name)]
 
         preset.input(on_preset, preset,
-                     [*control_list, message, config_json, loss_info, preset_info])
+                     [*control_list, message, config_json, loss_info, preset_info],
+                     api_name="preset")
 
         def on_load_config(text: str, request: gr.Request):
             try:
                 config = TrainConfig.from_json(text or "")
             except ConfigError as exc:
-                return [gr.skip()] * len(control_list) + [f"⚠️ {exc}", gr.skip(), gr.skip()]
-            return load_into_session(config, request, "✅ config loaded: press Play")
+                return [gr.skip()] * len(control_list) + [f"⚠ {exc}", gr.skip(), gr.skip()]
+            return load_into_session(config, request, "✓ config loaded: press Play")
 
         load_config.click(on_load_config, config_json,
-                          [*control_list, message, config_json, loss_info])
+                          [*control_list, message, config_json, loss_info], api_name="load_config")
 
-        def on_train_drawn(*values: Any, request: gr.Request):
+        def on_train_drawn(request: gr.Request, *values: Any):
             *control_values, drawn_text = values
             session = session_for(request)
             control_values[CONTROL_FIELDS.index("dataset")] = "custom"
@@ -289,19 +308,19 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 config = config_from_controls(session.config if session else TrainConfig(),
                                               control_values, drawn_text)
             except ConfigError as exc:
-                return [gr.skip()] * len(control_list) + [f"⚠️ {exc}", gr.skip(), gr.skip()]
+                return [gr.skip()] * len(control_list) + [f"⚠ {exc}", gr.skip(), gr.skip()]
             result = load_into_session(config, request,
-                                       f"✅ training on your {len(config.custom_points)} points")
+                                       f"✓ training on your {len(config.custom_points)} points")
             if session is not None:
                 session.play()
             return result
 
         train_drawn.click(on_train_drawn, [*control_list, drawn],
-                          [*control_list, message, config_json, loss_info])
-        clear_drawn.click(lambda: "", None, drawn, js="() => { window.gpClearDrawn && "
-                          "window.gpClearDrawn(); return ''; }")
+                          [*control_list, message, config_json, loss_info], api_name="train_drawn")
+        clear_js = "() => { window.gpClearDrawn && window.gpClearDrawn(); return ''; }"
+        clear_drawn.click(lambda: "", None, drawn, api_name=False, js=clear_js)
         controls["dataset"].input(lambda d: f"*{DATASET_DESCRIPTIONS.get(d, '')}*",
-                                  controls["dataset"], preset_info)
+                                  controls["dataset"], preset_info, api_name=False)
     return demo
 
 

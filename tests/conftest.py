@@ -16,3 +16,56 @@ os.environ.setdefault("MNIST_DIR", str(DEFAULT_MNIST))
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(extra_env: dict[str, str] | None = None, timeout: float = 90.0):
+    """Launch ``python app.py`` on a free port; returns (process, url) once it answers."""
+    import subprocess
+    import time
+    import urllib.request
+
+    port = free_port()
+    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False",
+               PLAYGROUND_WORKERS="1", **(extra_env or {}))
+    env.pop("GRADIO_SERVER_NAME", None)
+    env.pop("SPACE_ID", None)
+    log = open(ROOT / ".pytest_cache" / f"app-{port}.log", "w") if (
+        ROOT / ".pytest_cache").is_dir() else subprocess.DEVNULL
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"app exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise RuntimeError("app did not start in time")
+
+
+def stop_app(process) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except Exception:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    process, url = start_app()
+    yield url
+    stop_app(process)

@@ -1,0 +1,43 @@
+"""Reading the page the way a person sees it: the counter, the plot's points, messages."""
+
+import re
+import time
+
+FAKE_X = """() => {
+  const gd = document.querySelector('#live-plot .gp-plot');
+  const trace = (gd._fullData || []).find(t => t.name === 'fake (G)');
+  return trace ? Array.from(trace.x.slice(0, 50)).concat(Array.from(trace.y.slice(0, 50))) : null;
+}"""
+
+TRACE_NAMES = """() => (document.querySelector('#live-plot .gp-plot')._fullData || [])
+                       .map(t => t.name)"""
+
+REAL_POINTS = """() => {
+  const gd = document.querySelector('#live-plot .gp-plot');
+  const t = (gd._fullData || []).find(t => t.name === 'real');
+  return t ? Array.from(t.x).map((x, i) => [x, t.y[i]]) : null;
+}"""
+
+
+def iteration(page) -> int:
+    text = page.inner_text("#gp-status")
+    match = re.search(r"iteration ([\d,]+)", text)
+    return int(match.group(1).replace(",", "")) if match else -1
+
+
+def wait_until(predicate, timeout=30.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def choose(page, elem_id: str, option: str) -> None:
+    """Pick an option in a Gradio dropdown, as a user does: click it open, click the option."""
+    page.click(f"#{elem_id} input")
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def message(page) -> str:
+    return page.inner_text("#message")

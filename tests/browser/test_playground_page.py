@@ -1,0 +1,115 @@
+"""The playground in headless Chromium, driven like a person would, with screenshots."""
+
+import time
+
+import pytest
+
+from tests.browser.helpers import (
+    FAKE_X,
+    REAL_POINTS,
+    TRACE_NAMES,
+    choose,
+    iteration,
+    message,
+    wait_until,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+
+def test_play_watch_pause_change_loss(page, artifacts):
+    assert {"discriminator", "real", "fake (G)"} <= set(page.evaluate(TRACE_NAMES))
+    choose(page, "preset", "wgan-gp-fix")
+    wait_until(lambda: "wgan-gp-fix" in message(page), what="preset loaded")
+    wait_until(lambda: iteration(page) == 0, what="reset to step 0")
+    page.screenshot(path=artifacts / "01-before-play.png", full_page=True)
+    before = page.evaluate(FAKE_X)
+    page.click("#btn-play")
+    wait_until(lambda: iteration(page) > 100, what="iterations to grow")
+    first = iteration(page)
+    time.sleep(2)
+    assert iteration(page) > first  # still counting
+    after = page.evaluate(FAKE_X)
+    assert before and after and before != after  # the fake points moved
+    page.screenshot(path=artifacts / "02-after-play.png", full_page=True)
+
+    choose(page, "loss", "hinge")
+    wait_until(lambda: "loss" in message(page), what="live edit message")
+    assert "new networks" not in message(page)
+    running = iteration(page)
+    wait_until(lambda: iteration(page) > running + 50, what="training to go on after the edit")
+    assert "critic" in page.inner_text("#live-plot")  # the legend says it is a critic now
+
+    page.click("#btn-pause")
+    wait_until(lambda: "paused" in page.inner_text("#gp-status"), what="pause")
+    stopped = iteration(page)
+    time.sleep(1.5)
+    assert iteration(page) == stopped
+    page.screenshot(path=artifacts / "03-paused-hinge.png", full_page=True)
+    assert not page.js_errors, page.js_errors
+
+
+def test_draw_three_points_and_train_on_them(page, artifacts):
+    page.check("#draw-mode input")
+    box = page.locator("#live-plot .nsewdrag").bounding_box()
+    clicks = [(0.3, 0.3), (0.7, 0.4), (0.5, 0.75)]
+    for fx, fy in clicks:
+        page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+    drawn = page.input_value("#drawn-points textarea")
+    assert drawn.count("[") == 4, drawn  # [[..],[..],[..]]
+    page.screenshot(path=artifacts / "04-drawn-points.png", full_page=True)
+    page.click("#btn-train-drawn")
+    wait_until(lambda: "3 points" in message(page), what="training on drawn points")
+    wait_until(lambda: iteration(page) > 50, what="training on the drawn points")
+    real = page.evaluate(REAL_POINTS)
+    import json
+
+    import numpy as np
+
+    centres = np.array(json.loads(drawn))
+    real = np.array(real)
+    distances = np.linalg.norm(real[:, None] - centres[None], axis=-1).min(axis=1)
+    assert np.quantile(distances, 0.95) < 0.3  # the real data is now the user's points
+    time.sleep(3)
+    page.screenshot(path=artifacts / "05-training-on-drawn.png", full_page=True)
+    assert not page.js_errors, page.js_errors
+
+
+def test_bad_input_shows_a_message_and_the_run_survives(page, artifacts):
+    page.click("#btn-play")
+    wait_until(lambda: iteration(page) > 20, what="training")
+    page.get_by_text("Share / reproduce: config JSON").click()  # open the accordion
+    editor = page.locator("#config-json .cm-content")
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type('{"lr_g": NaN, "batch_size": -3}')
+    page.click("#btn-load-config")
+    wait_until(lambda: "⚠" in message(page), what="an error message")
+    assert "JSON" in message(page) or "lr_g" in message(page)
+    running = iteration(page)
+    wait_until(lambda: iteration(page) > running + 20, what="the run to go on")
+    page.screenshot(path=artifacts / "06-bad-config.png", full_page=True)
+
+
+def test_heap_and_dom_stay_flat_while_training_for_60s(page, artifacts):
+    page.click("#btn-play")
+    wait_until(lambda: iteration(page) > 50, what="training")
+    time.sleep(5)
+
+    def measure():
+        page.evaluate("() => window.gc && window.gc()")
+        return page.evaluate("""() => ({heap: performance.memory.usedJSHeapSize,
+                                         nodes: document.getElementsByTagName('*').length,
+                                         renders: Number(document.querySelector(
+                                           '#live-plot .gp-plot').dataset.renders || 0)})""")
+
+    start = measure()
+    time.sleep(60)
+    end = measure()
+    frames = end["renders"] - start["renders"]
+    print(f"heap {start['heap'] / 2**20:.1f} → {end['heap'] / 2**20:.1f} MB, "
+          f"DOM {start['nodes']} → {end['nodes']}, {frames / 60:.1f} frames/s")
+    page.screenshot(path=artifacts / "07-after-60s.png", full_page=True)
+    assert frames > 60 * 3  # it really was redrawing the whole time
+    assert end["heap"] < start["heap"] * 1.3 + 8 * 2**20
+    assert end["nodes"] < start["nodes"] * 1.1 + 50

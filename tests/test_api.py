@@ -1,0 +1,90 @@
+"""The app's public API events, through gradio_client against a launched app."""
+
+import time
+
+import pytest
+from gradio_client import Client
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture
+def client(app_url):
+    return Client(app_url, verbose=False)
+
+
+class Viewer:
+    """Polls /frame like the page's timer; remembers the last status (unchanged → skipped)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.status = ""
+
+    def poll(self, arrows=True, manifold=False):
+        plot, curves, status = self.client.predict(arrows, manifold, False, api_name="/frame")
+        if isinstance(status, str) and status:
+            self.status = status
+        if not (isinstance(plot, dict) and "data" in plot):  # skipped: nothing new to draw
+            return None, None
+        return plot, curves
+
+    def step(self) -> int:
+        self.poll()
+        return int(self.status.split('data-step="')[1].split('"')[0]) if self.status else -1
+
+    def wait(self, condition, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while not condition(self):
+            assert time.monotonic() < deadline, f"timed out; last status: {self.status}"
+            time.sleep(0.1)
+            self.poll()
+
+
+def test_api_lists_the_public_events(client):
+    names = set(client.view_api(return_format="dict", print_info=False)["named_endpoints"])
+    assert {"/frame", "/play", "/pause", "/step", "/step_d", "/step_g", "/reset", "/preset",
+            "/load_config", "/apply_controls", "/train_drawn"} <= names
+
+
+def test_play_then_pause_over_the_api(client):
+    viewer = Viewer(client)
+    viewer.wait(lambda v: v.step() == 0)
+    client.predict(api_name="/play")
+    viewer.wait(lambda v: v.step() >= 30)
+    client.predict(api_name="/pause")
+    viewer.wait(lambda v: "paused" in v.status)
+    paused = viewer.step()
+    time.sleep(0.7)
+    assert viewer.step() == paused
+
+
+def test_step_and_frame_figure(client):
+    viewer = Viewer(client)
+    client.predict(api_name="/step")
+    client.predict(api_name="/step")
+    viewer.wait(lambda v: v.step() == 2)
+    client.predict(api_name="/step")
+    plot = None
+    deadline = time.monotonic() + 20
+    while plot is None:  # a frame is only sent when something changed
+        assert time.monotonic() < deadline
+        plot, curves = viewer.poll(manifold=True)
+    names = [trace["name"] for trace in plot["data"]]
+    assert {"discriminator", "real", "fake (G)", "G's push (gradient)",
+            "G's manifold (noise grid)"} <= set(names)
+    assert len(curves["data"]) >= 4
+
+
+def test_bad_config_json_is_a_clear_message(client):
+    result = client.predict('{"lr_g": "NaN"}', api_name="/load_config")
+    message = result[-3]
+    assert "lr_g" in message and "finite" in message
+    result = client.predict("{oops", api_name="/load_config")
+    assert "valid JSON" in result[-3]
+
+
+def test_preset_loads_config(client):
+    result = client.predict("wgan-gp-fix", api_name="/preset")
+    message, config_json = result[-4], result[-3]
+    assert "wgan-gp-fix" in message
+    assert '"loss": "wgan-gp"' in config_json
