@@ -7,8 +7,16 @@ otherwise. Needs no internet: analytics off, plotly.js served from the installed
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def server_host(env: Mapping[str, str]) -> str:
+    """Where to listen: as told, else everywhere on Spaces, else this machine only."""
+    if env.get("GRADIO_SERVER_NAME"):
+        return env["GRADIO_SERVER_NAME"]
+    return "0.0.0.0" if env.get("SPACE_ID") else "127.0.0.1"
 
 
 def main() -> None:
@@ -17,12 +25,10 @@ def main() -> None:
 
     manager = SessionManager().start()
     demo = build_app(manager)
-    host = os.environ.get("GRADIO_SERVER_NAME") or ("0.0.0.0" if os.environ.get("SPACE_ID")
-                                                    else "127.0.0.1")
     port = int(os.environ.get("GRADIO_SERVER_PORT", 7860))
     demo.queue(default_concurrency_limit=8)
     try:
-        demo.launch(server_name=host, server_port=port, **launch_kwargs())
+        demo.launch(server_name=server_host(os.environ), server_port=port, **launch_kwargs())
     finally:
         manager.shutdown()
 

@@ -168,8 +168,7 @@ class LiveRun:
 
     def snapshot(self, view: ViewOptions) -> Snapshot:
         trainer = self.trainer
-        fake_all = trainer.generate()
-        fake = fake_all[:FAKE_POINTS]
+        fake = trainer.generate(trainer.eval_noise[:FAKE_POINTS])
         arrows = None
         if view.arrows and not trainer.diverged:
             _, arrows = trainer.generator_push(ARROWS)
@@ -198,6 +197,7 @@ class LiveRun:
             iters_per_s=round(self.iters_per_s(), 1),
             device=str(trainer.device),
             modes_total=int(self.last_metrics.get("modes_total") or 0),
+            created=time.time(),
             prev_fake=frozen(self.prev_fake) if view.trails else None,
             arrows=frozen(arrows),
             manifold=frozen(manifold),

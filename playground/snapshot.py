@@ -31,7 +31,7 @@ class ViewOptions:
     arrows: bool = True
     manifold: bool = False
     trails: bool = False
-    resolution: int = 48
+    resolution: int = 40
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Snapshot:
     iters_per_s: float
     device: str
     modes_total: int = 0
+    created: float = 0.0  # time.time() when the worker drew it
     prev_fake: np.ndarray | None = None  # the previous frame's fakes, for trails
     arrows: np.ndarray | None = None  # (a, 2) push directions at fake[:a]
     manifold: np.ndarray | None = None  # (lines, points, 2)

@@ -102,7 +102,7 @@ def test_snapshot_contents_and_immutability():
     run = LiveRun("s", SMALL)
     run.step(10)
     snap = run.snapshot(ViewOptions(arrows=True, manifold=True, trails=True, resolution=32))
-    assert snap.step == 10 and snap.fake.shape == (300, 2)
+    assert snap.step == 10 and snap.fake.shape == (300, 2)  # eval batch < FAKE_POINTS
     assert snap.surface.shape == (32, 32)
     assert snap.arrows.shape == (150, 2) and snap.manifold.shape[-1] == 2
     assert snap.history["step"][-1] == 10
