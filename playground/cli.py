@@ -1,4 +1,4 @@
-"""``python -m playground``: train headless, list presets.
+"""``python -m playground``: train headless, sweep seeds, list presets.
 
 Errors a user can make (an unknown preset, a bad ``--set``) end with exit code 2 and one line
 on stderr, never a traceback.
@@ -38,23 +38,58 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--out", required=True, type=Path, help="output folder")
     train.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
+    sweep = commands.add_parser("sweep", help="run a preset over several seeds, in parallel")
+    sweep.add_argument("--preset", required=True, help="preset name or path to a JSON file")
+    sweep.add_argument("--seeds", type=int, default=5, help="how many seeds (0, 1, ...)")
+    sweep.add_argument("--steps", type=int, help="override the preset's number of steps")
+    sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    sweep.add_argument("--processes", type=int, help="parallel runs (default: core count)")
+    sweep.add_argument("--out", required=True, type=Path, help="output folder")
     commands.add_parser("presets", help="list presets with their descriptions")
     return parser
 
 
-def _train(args: argparse.Namespace) -> int:
+def _resolve(args: argparse.Namespace):
+    """The preset and its config with --steps/--seed/--set applied (ConfigError if bad)."""
     preset = load_preset(args.preset)
     overrides = list(args.set)
     if args.steps is not None:
         overrides.append(f"steps={args.steps}")
-    if args.seed is not None:
+    if getattr(args, "seed", None) is not None:
         overrides.append(f"seed={args.seed}")
-    config = apply_overrides(preset.config, overrides)
+    return preset, apply_overrides(preset.config, overrides)
+
+
+def _check_out(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise ConfigError("--out", str(path), "a folder (this is a file)")
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from playground.sweep import format_summary, run_seeds, write_sweep
+
+    preset, config = _resolve(args)
+    if not 1 <= args.seeds <= 1000:
+        raise ConfigError("--seeds", args.seeds, "a whole number from 1 to 1,000")
+    if args.processes is not None and args.processes < 1:
+        raise ConfigError("--processes", args.processes, "a whole number ≥ 1")
+    _check_out(args.out)
+    results = run_seeds(config, list(range(args.seeds)), args.processes)
+    summary = write_sweep(results, args.out)
+    for result in results:
+        m = result.metrics
+        print(f"seed {result.config.seed}: {m.get('modes_covered')}/{m.get('modes_total')} modes,"
+              f" HQ {m.get('high_quality_frac') or 0:.2f}, {m['wall_s']:.1f} s")
+    print(f"{preset.name}: {format_summary(summary)} → {args.out}")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    preset, config = _resolve(args)
     if args.threads < 1:
         raise ConfigError("--threads", args.threads, "a whole number ≥ 1")
     torch.set_num_threads(args.threads)
-    if args.out.exists() and not args.out.is_dir():
-        raise ConfigError("--out", str(args.out), "a folder (this is a file)")
+    _check_out(args.out)
     bar = _progress_bar(config.steps, preset.name)
     try:
         result = train_run(config, progress=bar.update if bar else None)
@@ -98,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "train":
             return _train(args)
+        if args.command == "sweep":
+            return _sweep(args)
         return _list_presets()
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -53,6 +53,7 @@ def train_run(
     history: list[dict[str, Any]] = []
     train_seconds = 0.0
     start = time.perf_counter()
+    cpu_start = time.process_time()
     stats = None
     for step in range(1, config.steps + 1):
         stats = trainer.step()
@@ -78,6 +79,7 @@ def train_run(
     metrics: dict[str, Any] = {
         "steps": trainer.steps_done,
         "wall_s": round(wall, 3),
+        "cpu_s": round(time.process_time() - cpu_start, 3),  # this process only: load-proof
         "iters_per_s": round(trainer.steps_done / max(train_seconds, 1e-9), 2),
         **trainer.evaluate(samples),
         "d_loss": _finite_or_none(stats.d_loss) if stats else None,

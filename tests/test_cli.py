@@ -108,3 +108,32 @@ def test_presets_lists_names_with_descriptions(root):
                 "grid25-wgan-gp", "nonsaturating-vs-minimax", "ganlab-default"}
     assert required <= set(lines)
     assert all(len(description) > 20 for description in lines.values())
+
+
+def test_sweep_writes_a_table_and_a_summary(root, tmp_path):
+    out = tmp_path / "sweep"
+    result = run_cli(root, "sweep", "--preset", "wgan-gp-fix", "--seeds", "3", "--steps", "20",
+                     "--set", "g_width=8", "--set", "d_width=8", "--set", "log_every=10",
+                     "--processes", "2", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    with open(out / "sweep.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["seed"] for r in rows] == ["0", "1", "2"]
+    assert {"modes_covered", "high_quality_frac", "mode_kl", "wall_s"} <= set(rows[0])
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["runs"] == 3 and "mean" in summary["modes_covered"]
+    assert (out / "seed-2" / "metrics.json").is_file()
+    # each seed is the same run as `train --seed`
+    single = tmp_path / "single"
+    assert run_cli(root, "train", "--preset", "wgan-gp-fix", "--steps", "20", "--seed", "2",
+                   "--set", "g_width=8", "--set", "d_width=8", "--set", "log_every=10",
+                   "--out", str(single)).returncode == 0
+    np.testing.assert_array_equal(np.load(single / "samples.npy"),
+                                  np.load(out / "seed-2" / "samples.npy"))
+
+
+def test_sweep_bad_seed_count_is_one_line(root, tmp_path):
+    result = run_cli(root, "sweep", "--preset", "wgan-gp-fix", "--seeds", "0",
+                     "--out", str(tmp_path / "x"))
+    assert result.returncode == 2 and "--seeds" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

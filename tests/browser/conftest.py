@@ -30,10 +30,14 @@ def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1500, "height": 1200})
     page = context.new_page()
     errors: list[str] = []
+    outside: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda req: None if req.url.startswith(
+        ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else outside.append(req.url))
     page.goto(app_url)
     page.wait_for_selector("#live-plot .gp-plot .main-svg", timeout=60_000)
     page.js_errors = errors
+    page.outside_requests = outside
     yield page
     context.close()
 

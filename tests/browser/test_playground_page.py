@@ -47,6 +47,32 @@ def test_play_watch_pause_change_loss(page, artifacts):
     assert iteration(page) == stopped
     page.screenshot(path=artifacts / "03-paused-hinge.png", full_page=True)
     assert not page.js_errors, page.js_errors
+    assert not page.outside_requests, page.outside_requests  # works offline: no CDN, fonts
+
+
+def test_zoom_survives_new_frames(page):
+    page.click("#btn-play")
+    wait_until(lambda: iteration(page) > 20, what="training")
+    page.evaluate("""() => Plotly.relayout(document.querySelector('#live-plot .gp-plot'),
+                                           {'xaxis.range': [0, 1.5], 'yaxis.range': [0, 1.5]})""")
+    renders = "() => Number(document.querySelector('#live-plot .gp-plot').dataset.renders)"
+    start = page.evaluate(renders)
+    wait_until(lambda: page.evaluate(renders) > start + 5, what="new frames")
+    x_range = page.evaluate("() => document.querySelector('#live-plot .gp-plot')"
+                            "._fullLayout.xaxis.range")
+    assert x_range == pytest.approx([0, 1.5], abs=0.01)
+
+
+def test_out_of_range_number_is_named_and_ignored(page):
+    page.click("#btn-play")
+    wait_until(lambda: iteration(page) > 20, what="training")
+    field = page.locator("#gp-lambda input")
+    field.fill("-5")
+    field.press("Enter")
+    wait_until(lambda: "gp_lambda" in message(page), what="the field to be named")
+    assert "⚠" in message(page)
+    running = iteration(page)
+    wait_until(lambda: iteration(page) > running + 20, what="the run to go on")
 
 
 def test_draw_three_points_and_train_on_them(page, artifacts):
@@ -85,7 +111,7 @@ def test_bad_input_shows_a_message_and_the_run_survives(page, artifacts):
     page.keyboard.type('{"lr_g": NaN, "batch_size": -3}')
     page.click("#btn-load-config")
     wait_until(lambda: "⚠" in message(page), what="an error message")
-    assert "JSON" in message(page) or "lr_g" in message(page)
+    assert "lr_g" in message(page) and "finite" in message(page)
     running = iteration(page)
     wait_until(lambda: iteration(page) > running + 20, what="the run to go on")
     page.screenshot(path=artifacts / "06-bad-config.png", full_page=True)
@@ -110,6 +136,6 @@ def test_heap_and_dom_stay_flat_while_training_for_60s(page, artifacts):
     print(f"heap {start['heap'] / 2**20:.1f} → {end['heap'] / 2**20:.1f} MB, "
           f"DOM {start['nodes']} → {end['nodes']}, {frames / 60:.1f} frames/s")
     page.screenshot(path=artifacts / "07-after-60s.png", full_page=True)
-    assert frames > 60 * 3  # it really was redrawing the whole time
+    assert frames > 60  # it really was redrawing the whole time (fps: bench/ui_frames.py)
     assert end["heap"] < start["heap"] * 1.3 + 8 * 2**20
     assert end["nodes"] < start["nodes"] * 1.1 + 50
