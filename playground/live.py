@@ -44,6 +44,7 @@ class LiveRun:
         self._rate_window: list[tuple[float, int]] = []
         self._next_slow_step = 0.0
         self._last_drawn: tuple | None = None
+        self.reached_planned_steps = False
 
     # --- commands -------------------------------------------------------------------------
 
@@ -98,6 +99,16 @@ class LiveRun:
             self._record_history(force=True)
             return False
         self._record_history()
+        if not self.reached_planned_steps and self.trainer.steps_done >= self.trainer.config.steps:
+            # Pause once at the config's planned length, where the CLI's run of the same config
+            # ends, so the page shows the same result; Play again keeps going.
+            self.reached_planned_steps = True
+            if self.playing:
+                self.playing = False
+                self.message = (
+                    f"reached {self.trainer.steps_done:,} steps, this config's planned length "
+                    "(what the CLI would train): press Play to keep going"
+                )
         return True
 
     def advance(self, budget_s: float) -> int:

@@ -148,3 +148,14 @@ def test_worker_loop_routes_commands_and_isolates_failures():
     loop.handle(("close", "a"))
     loop.handle(("play", "a"))  # a late command for a closed session is ignored
     assert "a" not in loop.runs
+
+
+def test_play_pauses_once_at_the_planned_steps_then_goes_on():
+    run = LiveRun("s", SMALL.with_changes(steps=30))
+    run.play()
+    while run.playing:
+        run.advance(0.05)
+    assert run.trainer.steps_done == 30 and "planned length" in run.message
+    run.play()
+    run.advance(0.05)
+    assert run.playing and run.trainer.steps_done > 30

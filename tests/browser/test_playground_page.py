@@ -104,12 +104,7 @@ def test_draw_three_points_and_train_on_them(page, artifacts):
 def test_bad_input_shows_a_message_and_the_run_survives(page, artifacts):
     page.click("#btn-play")
     wait_until(lambda: iteration(page) > 20, what="training")
-    page.get_by_text("Share / reproduce: config JSON").click()  # open the accordion
-    editor = page.locator("#config-json .cm-content")
-    editor.click()
-    page.keyboard.press("Control+a")
-    page.keyboard.type('{"lr_g": NaN, "batch_size": -3}')
-    page.click("#btn-load-config")
+    load_config_text(page, '{"lr_g": NaN, "batch_size": -3}')
     wait_until(lambda: "⚠" in message(page), what="an error message")
     assert "lr_g" in message(page) and "finite" in message(page)
     running = iteration(page)
@@ -117,7 +112,19 @@ def test_bad_input_shows_a_message_and_the_run_survives(page, artifacts):
     page.screenshot(path=artifacts / "06-bad-config.png", full_page=True)
 
 
+def load_config_text(page, text: str) -> None:
+    """Paste a config into the share panel and press Load config, as a user would."""
+    page.get_by_text("Share / reproduce: config JSON").click()  # open the accordion
+    page.locator("#config-json .cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type(text)
+    page.click("#btn-load-config")
+
+
 def test_heap_and_dom_stay_flat_while_training_for_60s(page, artifacts):
+    # A long planned run, so Play does not pause at the preset's length within the minute.
+    load_config_text(page, '{"steps": 1000000, "g_width": 64, "d_width": 64}')
+    wait_until(lambda: "config loaded" in message(page), what="config loaded")
     page.click("#btn-play")
     wait_until(lambda: iteration(page) > 50, what="training")
     time.sleep(5)
