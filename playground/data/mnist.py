@@ -1,0 +1,198 @@
+"""MNIST from IDX files, read by hand (no torchvision), with a careful lookup order.
+
+Where the files come from, in order: ``$MNIST_DIR``; the cache ``~/.cache/gan-playground/mnist``;
+a download of the official four files over HTTPS, each checked against its published MD5 and
+moved into the cache only once complete (temp file, then rename). Offline, the error says which
+files to put where. If only the 10,000-image test set is present, that is what is used, and
+``MnistData.split`` says so, so the UI can tell the user.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import struct
+import tempfile
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MIRROR = "https://ossci-datasets.s3.amazonaws.com/mnist/"
+FILES = {  # name → published MD5 of the .gz file
+    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+SPLITS = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+          "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
+
+
+class MnistError(RuntimeError):
+    """MNIST is missing, corrupt or truncated; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class MnistData:
+    images: np.ndarray  # (n, 28, 28) uint8
+    labels: np.ndarray  # (n,) uint8
+    split: str  # "train" or "test" (the 10k test set, when that is all there is)
+    source: Path
+
+
+def cache_dir() -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "gan-playground" / "mnist"
+
+
+def _open(path: Path) -> bytes:
+    try:
+        raw = path.read_bytes()
+        return gzip.decompress(raw) if path.suffix == ".gz" else raw
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise MnistError(f"{path}: cannot be read as IDX{' (gzip)' if path.suffix == '.gz' else ''}"
+                         f" ({exc}); delete it and fetch it again") from None
+
+
+def parse_idx(data: bytes, expect_magic: int, name: str) -> np.ndarray:
+    """An IDX array, with its header checked against the bytes that follow."""
+    if len(data) < 8:
+        raise MnistError(f"{name}: truncated (only {len(data)} bytes)")
+    magic, count = struct.unpack(">II", data[:8])
+    if magic != expect_magic:
+        raise MnistError(f"{name}: not an MNIST IDX file (magic {magic}, expected {expect_magic})")
+    dims = [count]
+    offset = 8
+    if magic == IMAGE_MAGIC:
+        if len(data) < 16:
+            raise MnistError(f"{name}: truncated header")
+        rows, cols = struct.unpack(">II", data[8:16])
+        if (rows, cols) != (28, 28):
+            raise MnistError(f"{name}: images are {rows}x{cols}, expected 28x28")
+        dims += [rows, cols]
+        offset = 16
+    expected = int(np.prod(dims))
+    if len(data) - offset != expected:
+        raise MnistError(f"{name}: truncated or padded ({len(data) - offset} bytes of data, "
+                         f"header says {expected})")
+    return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(dims)
+
+
+def _find(directory: Path, stem: str) -> Path | None:
+    for candidate in (directory / f"{stem}.gz", directory / stem):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_split(directory: Path, split: str) -> MnistData | None:
+    """The split's images and labels from ``directory``, or None if its files are not there."""
+    image_stem, label_stem = SPLITS[split]
+    image_path, label_path = _find(directory, image_stem), _find(directory, label_stem)
+    if image_path is None or label_path is None:
+        return None
+    images = parse_idx(_open(image_path), IMAGE_MAGIC, image_path.name)
+    labels = parse_idx(_open(label_path), LABEL_MAGIC, label_path.name)
+    if len(images) != len(labels):
+        raise MnistError(f"{directory}: {len(images)} images but {len(labels)} labels")
+    if labels.max(initial=0) > 9:
+        raise MnistError(f"{label_path.name}: labels outside 0-9")
+    return MnistData(images, labels, split, directory)
+
+
+def md5(path: Path) -> str:
+    digest = hashlib.md5()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download(
+    target: Path,
+    base_url: str = MIRROR,
+    names: tuple[str, ...] = tuple(FILES),
+    progress: Callable[[str, int, int], None] | None = None,
+    timeout: float = 30.0,
+) -> None:
+    """Fetch ``names`` into ``target``: each to a temp file, MD5-checked, then renamed."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        final = target / name
+        if final.is_file() and md5(final) == FILES[name]:
+            continue
+        fd, tmp_name = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".part")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(
+                base_url + name, timeout=timeout
+            ) as response:
+                total = int(response.headers.get("Content-Length") or 0)
+                done = 0
+                while block := response.read(1 << 16):
+                    out.write(block)
+                    done += len(block)
+                    if progress:
+                        progress(name, done, total)
+            got = md5(tmp)
+            if got != FILES[name]:
+                raise MnistError(f"{name}: checksum mismatch (got {got}, expected {FILES[name]})"
+                                 "; the download was corrupt and has been discarded")
+            os.replace(tmp, final)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _tqdm_progress() -> Callable[[str, int, int], None] | None:
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a runtime dependency
+        return None
+    bars: dict[str, tqdm] = {}
+
+    def update(name: str, done: int, total: int) -> None:
+        bar = bars.get(name) or bars.setdefault(
+            name, tqdm(total=total or None, unit="B", unit_scale=True, desc=name, leave=False))
+        bar.update(done - bar.n)
+        if total and done >= total:
+            bar.close()
+
+    return update
+
+
+def where_to_put_files() -> str:
+    return (f"MNIST not found. Put the four files {', '.join(FILES)} (or at least the two t10k "
+            f"files) in a folder and set MNIST_DIR to it, or into {cache_dir()}; with internet "
+            f"access they are downloaded there automatically from {MIRROR}.")
+
+
+def load_mnist(
+    prefer: str = "train",
+    base_url: str = MIRROR,
+    allow_download: bool = True,
+) -> MnistData:
+    """MNIST by the lookup order above; MnistError with instructions when there is none."""
+    other = "test" if prefer == "train" else "train"
+    places = []
+    if os.environ.get("MNIST_DIR"):
+        places.append(Path(os.environ["MNIST_DIR"]))
+    places.append(cache_dir())
+    for place in places:
+        for split in (prefer, other):
+            data = read_split(place, split)
+            if data is not None:
+                return data
+    if allow_download:
+        try:
+            download(cache_dir(), base_url, progress=_tqdm_progress())
+        except OSError as exc:
+            raise MnistError(f"{where_to_put_files()} (download failed: {exc})") from None
+        data = read_split(cache_dir(), prefer) or read_split(cache_dir(), other)
+        if data is not None:
+            return data
+    raise MnistError(where_to_put_files())
