@@ -14,7 +14,12 @@ import gradio as gr
 import plotly
 
 from playground.config import ACTIVATIONS, OPTIMIZERS, ConfigError, TrainConfig
-from playground.controls import CONTROL_FIELDS, config_from_controls, controls_from_config
+from playground.controls import (
+    CONTROL_FIELDS,
+    config_from_controls,
+    controls_from_config,
+    to_control,
+)
 from playground.data.toy2d import DATASET_DESCRIPTIONS, DATASETS
 from playground.losses import LOSSES
 from playground.presets import load_preset, preset_names
@@ -77,6 +82,20 @@ def loss_text(name: str) -> str:
     return f"*{loss.description}*" if loss else ""
 
 
+def _network_controls(c: dict[str, Any], net: str, title: str, default: TrainConfig) -> None:
+    """Depth, width, learning rate and optimiser of G (net="g") or D (net="d")."""
+    gr.Markdown(f"**{title}**")
+    c[f"{net}_layers"] = gr.Slider(1, 8, getattr(default, f"{net}_layers"), step=1,
+                                   label="hidden layers")
+    c[f"{net}_width"] = gr.Slider(2, 512, getattr(default, f"{net}_width"), step=1,
+                                  label="neurons per layer")
+    c[f"lr_{net}"] = gr.Slider(-5, 0, to_control(f"lr_{net}", default), step=0.1,
+                               label="learning rate (log10: -3 = 0.001)", elem_id=f"lr-{net}")
+    c[f"optimizer_{net}"] = gr.Dropdown(
+        list(OPTIMIZERS), value=getattr(default, f"optimizer_{net}"), label="optimiser"
+    )
+
+
 def build_controls(default: TrainConfig) -> dict[str, Any]:
     """The knobs, in GAN Lab's left-to-right order: data/noise → G → D → loss."""
     c: dict[str, Any] = {}
@@ -91,22 +110,13 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
             c["noise_dim"] = gr.Slider(1, 64, default.noise_dim, step=1, label="noise dimensions")
             c["seed"] = gr.Number(default.seed, precision=0, label="seed", elem_id="seed")
         with gr.Column(min_width=220):
-            gr.Markdown("**Generator**")
-            c["g_layers"] = gr.Slider(1, 8, default.g_layers, step=1, label="hidden layers")
-            c["g_width"] = gr.Slider(2, 512, default.g_width, step=1, label="neurons per layer")
-            c["lr_g"] = gr.Slider(-5, 0, -3, step=0.1, label="learning rate (log10: -3 = 0.001)",
-                                  elem_id="lr-g")
-            c["optimizer_g"] = gr.Dropdown(list(OPTIMIZERS), value="adam", label="optimiser")
-            c["activation"] = gr.Dropdown(list(ACTIVATIONS), value="relu",
+            _network_controls(c, "g", "Generator", default)
+            c["activation"] = gr.Dropdown(list(ACTIVATIONS), value=default.activation,
                                           label="activation (G and D)")
         with gr.Column(min_width=220):
-            gr.Markdown("**Discriminator**")
-            c["d_layers"] = gr.Slider(1, 8, default.d_layers, step=1, label="hidden layers")
-            c["d_width"] = gr.Slider(2, 512, default.d_width, step=1, label="neurons per layer")
-            c["lr_d"] = gr.Slider(-5, 0, -3, step=0.1, label="learning rate (log10: -3 = 0.001)",
-                                  elem_id="lr-d")
-            c["optimizer_d"] = gr.Dropdown(list(OPTIMIZERS), value="adam", label="optimiser")
-            c["spectral_norm"] = gr.Checkbox(label="spectral normalisation")
+            _network_controls(c, "d", "Discriminator", default)
+            c["spectral_norm"] = gr.Checkbox(default.spectral_norm,
+                                             label="spectral normalisation")
         with gr.Column(min_width=220):
             gr.Markdown("**Loss**")
             c["loss"] = gr.Dropdown(list(LOSSES), value=default.loss, label="loss",
