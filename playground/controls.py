@@ -78,3 +78,26 @@ def parse_points(text: str) -> tuple[tuple[float, float], ...]:
             "custom_points", text[:40], f"JSON like [[0, 1], [1, 0]] ({exc})"
         ) from None
     return TrainConfig(dataset="custom", custom_points=data).custom_points
+
+
+def config_to_query(cfg: TrainConfig, base: TrainConfig | None = None) -> str:
+    """A URL query string holding every field that differs from ``base`` (default config).
+
+    Values are JSON (so lists and booleans survive) and field names are the config's own, as
+    in TensorFlow Playground's ``state.ts``: the link *is* the config.
+    """
+    from urllib.parse import urlencode
+
+    base = base or TrainConfig()
+    ours, theirs = cfg.to_dict(), base.to_dict()
+    changed = {k: json.dumps(v, separators=(",", ":")) for k, v in ours.items() if v != theirs[k]}
+    return "?" + urlencode(changed) if changed else ""
+
+
+def config_from_query(params: dict[str, str], base: TrainConfig | None = None) -> TrainConfig:
+    """The config a share link describes; ConfigError naming the field for a bad value."""
+    from playground.config import parse_set_value
+
+    base = base or TrainConfig()
+    changes = {key: parse_set_value(value) for key, value in params.items()}
+    return base.with_changes(**changes)

@@ -17,6 +17,8 @@ from playground.config import ACTIVATIONS, OPTIMIZERS, ConfigError, TrainConfig
 from playground.controls import (
     CONTROL_FIELDS,
     config_from_controls,
+    config_from_query,
+    config_to_query,
     controls_from_config,
     to_control,
 )
@@ -130,6 +132,15 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
     return c
 
 
+def share_query(config: TrainConfig) -> str:
+    """``?preset=NAME&...`` for the preset that needs the fewest changes to become ``config``."""
+    options = []
+    for name in preset_names():
+        query = config_to_query(config, load_preset(name).config)
+        options.append((len(query), f"?preset={name}" + ("&" + query[1:] if query else "")))
+    return min(options)[1]
+
+
 def build_app(manager: SessionManager) -> gr.Blocks:
     """The whole page. ``manager`` owns the sessions (and their worker processes)."""
     gr.set_static_paths([str(PLOTLY_JS.parent)])
@@ -191,20 +202,52 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             config_json = gr.Code(default.to_json(), language="json", label="config",
                                   elem_id="config-json", interactive=True)
             load_config = gr.Button("Load config", elem_id="btn-load-config")
+            share = gr.Textbox("", label="share link (opens this config)", elem_id="share-link",
+                               buttons=["copy"], interactive=False)
         timer = gr.Timer(FRAME_INTERVAL_S)
+
+        def on_config_text(text: str) -> Any:
+            """The share link: the nearest preset's name plus only what differs from it."""
+            try:
+                config = TrainConfig.from_json(text or "")
+            except ConfigError:
+                return gr.skip()  # the editor holds a draft that is not a config (yet)
+            return share_query(config)
+
+        config_json.change(on_config_text, config_json, share, api_name=False).then(
+            None, share, share, api_name=False,
+            js="(q) => (q || '').startsWith('?') ? location.origin + location.pathname + q : q")
         control_list = [controls[name] for name in CONTROL_FIELDS]
 
         # --- callbacks: thin wrappers over Session -------------------------------------
 
         def on_load(name: str, request: gr.Request):
-            config = load_preset(name).config
+            """Open this tab's session: a share link's config if the URL has one, else the
+            preset's. A bad link gets a message and the preset instead."""
+            params = dict(request.query_params)
+            name = params.pop("preset", name)
+            note = ""
             try:
-                manager.open(request.session_hash, config)
+                config = load_preset(name).config
+                if params:
+                    config = config_from_query(params, config)
+                    note = "✓ config from the link loaded: press Play"
+            except ConfigError as exc:
+                config = load_preset(DEFAULT_PRESET).config
+                note = f"⚠ this link's config is not usable: {exc}. Showing {DEFAULT_PRESET}."
+            try:
+                session = manager.open(request.session_hash, config)
             except PlaygroundFullError as exc:
-                return [gr.skip()] * len(control_list) + [f"⚠ {exc}", gr.skip()]
-            return [*controls_from_config(config), "", config.to_json()]
+                return [gr.skip()] * len(control_list) + [f"⚠ {exc}"] + [gr.skip()] * 4
+            session.apply(config)
+            known = name in preset_names()
+            return [*controls_from_config(config), note, config.to_json(),
+                    preset_text(name) if known else gr.skip(), name if known else gr.skip(),
+                    loss_text(config.loss)]
 
-        demo.load(on_load, [preset], [*control_list, message, config_json], api_name=False)
+        demo.load(on_load, [preset],
+                  [*control_list, message, config_json, preset_info, preset, loss_info],
+                  api_name=False)
 
         def on_unload(request: gr.Request) -> None:
             manager.close(request.session_hash)

@@ -159,3 +159,21 @@ def test_play_pauses_once_at_the_planned_steps_then_goes_on():
     run.play()
     run.advance(0.05)
     assert run.playing and run.trainer.steps_done > 30
+
+
+def test_share_query_round_trip_and_bad_values():
+    from playground.config import ConfigError
+    from playground.controls import config_from_query, config_to_query
+
+    cfg = TrainConfig(loss="wgan-gp", lr_g=3e-4, betas_g=(0.0, 0.9), spectral_norm=True,
+                      dataset="custom", custom_points=((0.5, 1.0), (-1.0, 2.0)), seed=7)
+    query = config_to_query(cfg)
+    assert query.startswith("?") and "loss=" in query and "batch_size" not in query
+    from urllib.parse import parse_qsl
+
+    assert config_from_query(dict(parse_qsl(query[1:]))) == cfg
+    assert config_to_query(TrainConfig()) == ""
+    with pytest.raises(ConfigError, match="lr_g"):
+        config_from_query({"lr_g": "NaN"})
+    with pytest.raises(ConfigError, match="hack"):
+        config_from_query({"hack": "1"})

@@ -151,3 +151,35 @@ def test_heap_and_dom_stay_flat_while_training_for_60s(page, artifacts):
     assert frames > 60  # it really was redrawing the whole time (fps: bench/ui_frames.py)
     assert end["heap"] < start["heap"] * 1.3 + 8 * 2**20
     assert end["nodes"] < start["nodes"] * 1.1 + 50
+
+
+def test_share_link_opens_its_config(browser, app_url, artifacts):
+    page = browser.new_page(viewport={"width": 1500, "height": 1200})
+    page.goto(app_url + "?preset=wgan-gp-fix&seed=3&lr_g=0.0005&g_width=48")
+    page.wait_for_selector("#live-plot .gp-plot .main-svg", timeout=60_000)
+    wait_until(lambda: "link" in message(page), what="the link's config to load")
+    assert page.input_value("#loss input") == "wgan-gp"
+    assert page.input_value("#seed input") == "3"
+    page.get_by_text("Share / reproduce: config JSON").click()
+    wait_until(lambda: "lr_g=0.0005" in page.input_value("#share-link textarea"),
+               what="the share link to be shown")
+    link = page.input_value("#share-link textarea")
+    assert link.startswith(app_url + "?preset=wgan-gp-fix&") and "seed=3" in link
+    assert "g_width=48" in link and "loss=" not in link  # only what differs from the preset
+    assert page.input_value("#preset input") == "wgan-gp-fix"
+    again = browser.new_page()  # the link itself reproduces the config
+    again.goto(link)
+    again.wait_for_selector("#live-plot .gp-plot .main-svg", timeout=60_000)
+    wait_until(lambda: "link" in message(again), what="the shared link to load")
+    assert again.input_value("#seed input") == "3" and again.input_value("#loss input") == "wgan-gp"
+    again.close()
+    page.click("#btn-play")
+    wait_until(lambda: iteration(page) > 20, what="training")
+    page.screenshot(path=artifacts / "08-share-link.png", full_page=True)
+    bad = browser.new_page()
+    bad.goto(app_url + "?lr_g=NaN")
+    bad.wait_for_selector("#live-plot .gp-plot .main-svg", timeout=60_000)
+    wait_until(lambda: "not usable" in message(bad), what="a message about the bad link")
+    assert "lr_g" in message(bad)
+    page.close()
+    bad.close()
