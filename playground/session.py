@@ -83,6 +83,9 @@ class _Worker:
 
     def _restart(self) -> None:
         """The process died (killed, out of memory): start a new one, reopen its sessions."""
+        for q in (self.inbox, self.outbox):
+            q.cancel_join_thread()
+            q.close()
         self._start_process()
         for sid in list(self.sessions):
             session = self.manager._by_id.get(sid)
@@ -120,6 +123,8 @@ class Session:
         self._arrived = threading.Condition()
 
     def _send(self, *command: Any) -> None:
+        if command[0] != "frame":
+            self.notice = ""  # the user has acted on it
         self.worker.send(command[0], self.id, *command[1:])
 
     def play(self) -> None:

@@ -120,3 +120,27 @@ def test_sessions_are_isolated(manager):
     assert snap_b.step == 0 and snap_b.config.seed == 5
     manager.close("tab-iso-a")
     manager.close("tab-iso-b")
+
+
+def test_a_killed_worker_is_replaced_and_its_sessions_reopened():
+    import os
+    import signal
+
+    m = SessionManager(workers=1, max_sessions=4).start()
+    try:
+        s = m.open("tab-crash", SMALL.with_changes(seed=9))
+        s.play()
+        s.wait_for(lambda snap: snap.step > 10, timeout=60)
+        old_pid = m.worker_stats()[0]["pid"]
+        os.kill(old_pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while "restarted" not in s.notice:  # the reader notices within a second
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert m.worker_stats(timeout=60)[0]["pid"] != old_pid
+        fresh = s.wait_for(lambda snap: snap.created > 0 and snap.step == 0, timeout=60)
+        assert fresh.config.seed == 9  # the user's config survived
+        s.play()
+        s.wait_for(lambda snap: snap.step > 5, timeout=60)
+    finally:
+        m.shutdown()
