@@ -24,6 +24,7 @@ class ConfigError(ValueError):
     """A config value is unusable; the message names the field, the value and what is allowed."""
 
     def __init__(self, field_name: str, value: Any, allowed: str) -> None:
+        field_name = str(field_name)[:60] or "(empty name)"
         self.field = field_name
         self.value = value
         self.allowed = allowed
