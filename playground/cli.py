@@ -1,4 +1,4 @@
-"""``python -m playground``: train headless, sweep seeds, list presets.
+"""``python -m playground``: train headless, sweep seeds, compare pairs, list presets.
 
 Errors a user can make (an unknown preset, a bad ``--set``) end with exit code 2 and one line
 on stderr, never a traceback.
@@ -7,6 +7,7 @@ on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -45,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     sweep.add_argument("--processes", type=int, help="parallel runs (default: core count)")
     sweep.add_argument("--out", required=True, type=Path, help="output folder")
+    compare = commands.add_parser("compare", help="train a pair preset's runs A and B")
+    compare.add_argument("--preset", required=True, help="pair preset name or JSON file")
+    compare.add_argument("--steps", type=int, help="override both runs' number of steps")
+    compare.add_argument("--seed", type=int, help="override both runs' seed")
+    compare.add_argument("--out", required=True, type=Path, help="output folder")
     commands.add_parser("presets", help="list presets with their descriptions")
     return parser
 
@@ -84,6 +90,30 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from playground.presets import load_pair
+    from playground.sweep import comparison, run_configs
+
+    pair = load_pair(args.preset)
+    overrides = []
+    if args.steps is not None:
+        overrides.append(f"steps={args.steps}")
+    if args.seed is not None:
+        overrides.append(f"seed={args.seed}")
+    a, b = (apply_overrides(c, overrides) for c in (pair.a, pair.b))
+    _check_out(args.out)
+    result_a, result_b = run_configs([a, b], processes=2)
+    write_run(result_a, args.out / "A")
+    write_run(result_b, args.out / "B")
+    report = comparison(result_a, result_b)
+    (args.out / "comparison.json").write_text(json.dumps(report, indent=2) + "\n")
+    for label, m in (("A", result_a.metrics), ("B", result_b.metrics)):
+        print(f"{label}: {m.get('modes_covered')}/{m.get('modes_total')} modes, "
+              f"HQ {m.get('high_quality_frac') or 0:.2f}, {m['wall_s']:.1f} s")
+    print(f"{pair.name}: B changes {', '.join(report['changed'])} → {args.out}")
+    return 0
+
+
 def _train(args: argparse.Namespace) -> int:
     preset, config = _resolve(args)
     if args.threads < 1:
@@ -120,11 +150,13 @@ def _progress_bar(total: int, name: str):
 
 
 def _list_presets() -> int:
-    presets = all_presets()
-    width = max((len(p.name) for p in presets), default=0)
-    for preset in presets:
-        first_line = preset.description.splitlines()[0] if preset.description else ""
-        print(f"{preset.name:<{width}}  {first_line}")
+    from playground.presets import load_pair, pair_names
+
+    rows = [(p.name, p.description) for p in all_presets()]
+    rows += [(name, "[pair] " + load_pair(name).description) for name in pair_names()]
+    width = max((len(name) for name, _ in rows), default=0)
+    for name, description in rows:
+        print(f"{name:<{width}}  {description.splitlines()[0] if description else ''}")
     return 0
 
 
@@ -135,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             return _train(args)
         if args.command == "sweep":
             return _sweep(args)
+        if args.command == "compare":
+            return _compare(args)
         return _list_presets()
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)

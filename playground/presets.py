@@ -24,30 +24,97 @@ class Preset:
     config: TrainConfig
 
 
-def preset_names(directory: Path = PRESET_DIR) -> list[str]:
-    return sorted(path.stem for path in directory.glob("*.json"))
+@dataclass(frozen=True)
+class PairPreset:
+    """Two runs to compare side by side: same dataset and seed, each its own config."""
+
+    name: str
+    description: str
+    watch_for: str
+    a: TrainConfig
+    b: TrainConfig
 
 
-def load_preset(name_or_path: str, directory: Path = PRESET_DIR) -> Preset:
-    """A preset by file stem, or a preset/config JSON file by path; ConfigError if neither."""
-    path = Path(name_or_path)
-    if not (path.suffix == ".json" and path.is_file()):
-        path = directory / f"{name_or_path}.json"
-        if not path.is_file():
-            known = ", ".join(preset_names(directory)) or "none"
-            raise ConfigError("preset", name_or_path, f"a preset name ({known}) or a JSON file")
+def _read(path: Path) -> dict:
     try:
         data = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError("preset", str(path), f"a readable JSON file ({exc})") from exc
     if not isinstance(data, dict):
         raise ConfigError("preset", str(path), "a JSON object")
+    return data
+
+
+def _is_pair(path: Path) -> bool:
+    try:
+        return "pair" in _read(path)
+    except ConfigError:
+        return False
+
+
+def preset_names(directory: Path = PRESET_DIR) -> list[str]:
+    """Single-run presets (what the playground's dropdown and ``train`` take)."""
+    return sorted(p.stem for p in directory.glob("*.json") if not _is_pair(p))
+
+
+def pair_names(directory: Path = PRESET_DIR) -> list[str]:
+    """Pair presets (what ``compare`` takes)."""
+    return sorted(p.stem for p in directory.glob("*.json") if _is_pair(p))
+
+
+def load_preset(name_or_path: str, directory: Path = PRESET_DIR) -> Preset:
+    """A preset by file stem, or a preset/config JSON file by path; ConfigError if neither."""
+    path = _locate(name_or_path, directory, preset_names)
+    data = _read(path)
+    if "pair" in data:
+        raise ConfigError("preset", name_or_path, "a single-run preset (this is a pair: compare)")
     if "config" in data:
         config = TrainConfig.from_dict(data["config"])
         return Preset(
             path.stem, str(data.get("description", "")), str(data.get("watch_for", "")), config
         )
     return Preset(path.stem, "", "", TrainConfig.from_dict(data))
+
+
+def _locate(name_or_path: str, directory: Path, names) -> Path:
+    path = Path(name_or_path)
+    if path.suffix == ".json" and path.is_file():
+        return path
+    path = directory / f"{name_or_path}.json"
+    if not path.is_file():
+        known = ", ".join(names(directory)) or "none"
+        raise ConfigError("preset", name_or_path, f"a preset name ({known}) or a JSON file")
+    return path
+
+
+def _side(spec: object, side: str, directory: Path) -> TrainConfig:
+    """One side of a pair: ``{"preset": NAME, "changes": {...}}`` or ``{"config": {...}}``."""
+    if not isinstance(spec, dict):
+        raise ConfigError(side, spec, "an object with a preset or a config")
+    if "preset" in spec:
+        config = load_preset(str(spec["preset"]), directory).config
+    else:
+        config = TrainConfig.from_dict(spec.get("config", {}))
+    changes = spec.get("changes", {})
+    if not isinstance(changes, dict):
+        raise ConfigError(f"{side}.changes", changes, "an object of settings")
+    return config.with_changes(**changes)
+
+
+def load_pair(name_or_path: str, directory: Path = PRESET_DIR) -> PairPreset:
+    """A pair preset; its two sides must share the dataset and the seed."""
+    path = _locate(name_or_path, directory, pair_names)
+    data = _read(path)
+    pair = data.get("pair")
+    if not isinstance(pair, dict):
+        raise ConfigError("preset", name_or_path, "a pair preset ({'pair': {'a': ..., 'b': ...}})")
+    a, b = _side(pair.get("a"), "a", directory), _side(pair.get("b"), "b", directory)
+    for field_name in ("dataset", "seed", "custom_points", "data_std"):
+        if getattr(a, field_name) != getattr(b, field_name):
+            same = f"the same as a's ({getattr(a, field_name)!r}): compare like with like"
+            raise ConfigError(f"b.{field_name}", getattr(b, field_name), same)
+    return PairPreset(path.stem, str(data.get("description", "")), str(data.get("watch_for", "")),
+                      a, b)
 
 
 def all_presets(directory: Path = PRESET_DIR) -> list[Preset]:

@@ -22,23 +22,42 @@ SWEEP_COLUMNS = ("seed", "modes_covered", "modes_total", "high_quality_frac", "m
                  "wall_s", "diverged")
 
 
-def _one(args: tuple[dict[str, Any], int]) -> RunResult:
+def _one(config_dict: dict[str, Any]) -> RunResult:
     import torch
 
     torch.set_num_threads(1)
-    config_dict, seed = args
-    return train_run(TrainConfig.from_dict({**config_dict, "seed": seed}))
+    return train_run(TrainConfig.from_dict(config_dict))
 
 
-def run_seeds(config: TrainConfig, seeds: list[int], processes: int | None = None
-              ) -> list[RunResult]:
-    """Train ``config`` once per seed, up to ``processes`` at a time (default: core count)."""
-    processes = max(1, min(processes or os.cpu_count() or 1, len(seeds)))
-    jobs = [(config.to_dict(), seed) for seed in seeds]
+def run_configs(configs: list[TrainConfig], processes: int | None = None) -> list[RunResult]:
+    """Train each config, up to ``processes`` at a time (default: core count), in order."""
+    processes = max(1, min(processes or os.cpu_count() or 1, len(configs)))
+    jobs = [config.to_dict() for config in configs]
     if processes == 1:
         return [_one(job) for job in jobs]
     with mp.get_context("spawn").Pool(processes) as pool:
         return pool.map(_one, jobs)
+
+
+def run_seeds(config: TrainConfig, seeds: list[int], processes: int | None = None
+              ) -> list[RunResult]:
+    """Train ``config`` once per seed (the same runs as ``train --seed S``)."""
+    return run_configs([config.with_changes(seed=seed) for seed in seeds], processes)
+
+
+COMPARED = ("modes_covered", "high_quality_frac", "mode_kl", "d_loss", "g_loss", "wall_s",
+            "cpu_s", "iters_per_s")
+
+
+def comparison(a: RunResult, b: RunResult) -> dict[str, Any]:
+    """Both runs' final metrics and B − A for each numeric one."""
+    delta = {}
+    for key in COMPARED:
+        va, vb = a.metrics.get(key), b.metrics.get(key)
+        if isinstance(va, (int, float)) and isinstance(vb, (int, float)):
+            delta[key] = vb - va
+    return {"a": a.metrics, "b": b.metrics, "delta_b_minus_a": delta,
+            "changed": [k for k, v in b.config.to_dict().items() if a.config.to_dict()[k] != v]}
 
 
 def summarise(results: list[RunResult]) -> dict[str, Any]:

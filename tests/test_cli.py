@@ -137,3 +137,32 @@ def test_sweep_bad_seed_count_is_one_line(root, tmp_path):
                      "--out", str(tmp_path / "x"))
     assert result.returncode == 2 and "--seeds" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_compare_writes_both_runs_and_the_deltas(root, tmp_path):
+    out = tmp_path / "cmp"
+    result = run_cli(root, "compare", "--preset", "collapse-vs-wgan-gp", "--steps", "20",
+                     "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    a = json.loads((out / "A" / "config.json").read_text())
+    b = json.loads((out / "B" / "config.json").read_text())
+    assert a["loss"] == "nonsaturating" and b["loss"] == "wgan-gp"
+    assert a["seed"] == b["seed"] and a["dataset"] == b["dataset"]
+    report = json.loads((out / "comparison.json").read_text())
+    assert report["delta_b_minus_a"]["modes_covered"] == (
+        report["b"]["modes_covered"] - report["a"]["modes_covered"])
+    assert "loss" in report["changed"]
+    for side in ("A", "B"):
+        assert (out / side / "samples.npy").is_file() and (out / side / "history.csv").is_file()
+
+
+def test_a_pair_must_share_dataset_and_seed(root, tmp_path):
+    bad = tmp_path / "bad-pair.json"
+    bad.write_text(json.dumps({"pair": {"a": {"preset": "mode-collapse"},
+                                        "b": {"preset": "mode-collapse",
+                                              "changes": {"dataset": "grid25"}}}}))
+    result = run_cli(root, "compare", "--preset", str(bad), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2 and "b.dataset" in result.stderr
+    wrong_kind = run_cli(root, "train", "--preset", "collapse-vs-wgan-gp", "--out",
+                         str(tmp_path / "o"))
+    assert wrong_kind.returncode == 2 and "pair" in wrong_kind.stderr
