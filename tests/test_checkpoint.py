@@ -1,0 +1,47 @@
+import numpy as np
+import pytest
+import torch
+
+from playground.checkpoint import load_checkpoint, save_checkpoint
+from playground.config import ConfigError, TrainConfig
+from playground.trainer import Trainer
+
+SMALL = TrainConfig(g_width=16, d_width=16, g_layers=2, d_layers=2, batch_size=32,
+                    eval_samples=200)
+
+
+@pytest.mark.parametrize("changes", [{}, {"loss": "wgan-gp", "n_critic": 2},
+                                     {"loss": "hinge", "spectral_norm": True,
+                                      "optimizer_g": "rmsprop"}])
+def test_save_load_continue_equals_an_uninterrupted_run(tmp_path, changes):
+    config = SMALL.with_changes(**changes)
+    straight = Trainer(config)
+    for _ in range(15):
+        straight.step()
+    interrupted = Trainer(config)
+    for _ in range(5):
+        interrupted.step()
+    save_checkpoint(interrupted, tmp_path / "run.pt")
+    resumed = load_checkpoint(tmp_path / "run.pt")
+    assert resumed.steps_done == 5 and resumed.config == config
+    for _ in range(10):
+        resumed.step()
+    np.testing.assert_array_equal(resumed.generate(), straight.generate())
+    for a, b in zip(resumed.discriminator.state_dict().values(),
+                    straight.discriminator.state_dict().values()):
+        assert torch.equal(a, b)
+
+
+def test_checkpoints_load_with_weights_only(tmp_path):
+    save_checkpoint(Trainer(SMALL), tmp_path / "c.pt")
+    state = torch.load(tmp_path / "c.pt", weights_only=True)
+    assert state["format"] == 1 and state["config"]["g_width"] == 16
+
+
+def test_bad_checkpoints_are_clear_errors(tmp_path):
+    (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(ConfigError, match="checkpoint"):
+        load_checkpoint(tmp_path / "junk.pt")
+    torch.save({"format": 99}, tmp_path / "future.pt")
+    with pytest.raises(ConfigError, match="format-1"):
+        load_checkpoint(tmp_path / "future.pt")
