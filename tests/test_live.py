@@ -177,3 +177,16 @@ def test_share_query_round_trip_and_bad_values():
         config_from_query({"lr_g": "NaN"})
     with pytest.raises(ConfigError, match="hack"):
         config_from_query({"hack": "1"})
+
+
+def test_a_live_run_is_the_same_run_as_the_cli():
+    from playground.runner import train_run
+
+    config = SMALL.with_changes(steps=40, log_every=10, loss="wgan-gp", n_critic=2)
+    run = LiveRun("s", config)
+    run.step(40)
+    headless = train_run(config)
+    np.testing.assert_array_equal(run.snapshot(ViewOptions()).fake, headless.samples[:1000])
+    logged = [row["mode_kl"] for row in headless.history]
+    live = [run.history["mode_kl"][run.history["step"].index(s)] for s in (10, 20, 30, 40)]
+    assert live == logged
