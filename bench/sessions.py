@@ -36,9 +36,9 @@ def rates(sessions, seconds: float) -> list[float]:
 def pause_latency(sessions) -> list[float]:
     out = []
     for s in sessions:
-        t0 = time.monotonic()
+        t0, wall = time.monotonic(), time.time()
         s.pause()
-        s.wait_for(lambda snap: not snap.playing, timeout=30)
+        s.wait_for(lambda snap: snap.created >= wall and not snap.playing, timeout=30)
         out.append(time.monotonic() - t0)
     return out
 
