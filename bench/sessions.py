@@ -38,7 +38,7 @@ def pause_latency(sessions) -> list[float]:
     for s in sessions:
         t0, wall = time.monotonic(), time.time()
         s.pause()
-        s.wait_for(lambda snap: snap.created >= wall and not snap.playing, timeout=30)
+        s.wait_for(lambda snap, wall=wall: snap.created >= wall and not snap.playing, timeout=30)
         out.append(time.monotonic() - t0)
     return out
 

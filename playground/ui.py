@@ -79,6 +79,10 @@ def preset_text(name: str) -> str:
     return text
 
 
+def dataset_text(name: str) -> str:
+    return f"*{DATASET_DESCRIPTIONS.get(name, '')}*"
+
+
 def loss_text(name: str) -> str:
     loss = LOSSES.get(name)
     return f"*{loss.description}*" if loss else ""
@@ -106,6 +110,7 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
             gr.Markdown("**Data and noise**")
             c["dataset"] = gr.Dropdown(list(DATASETS), value=default.dataset, label="dataset",
                                        info="custom = your drawn points", elem_id="dataset")
+            c["dataset_info"] = gr.Markdown(dataset_text(default.dataset))
             c["batch_size"] = gr.Slider(8, 2048, default.batch_size, step=8, label="batch size")
             c["noise"] = gr.Radio(["gaussian", "uniform"], value=default.noise,
                                   label="noise distribution")
@@ -198,6 +203,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 curves = plot_element("curves", height=520)
         controls = build_controls(default)
         loss_info = controls.pop("loss_info")
+        dataset_info = controls.pop("dataset_info")
         with gr.Accordion("Share / reproduce: config JSON", open=False):
             config_json = gr.Code(default.to_json(), language="json", label="config",
                                   elem_id="config-json", interactive=True)
@@ -372,8 +378,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                           [*control_list, message, config_json, loss_info], api_name="train_drawn")
         clear_js = "() => { window.gpClearDrawn && window.gpClearDrawn(); return ''; }"
         clear_drawn.click(lambda: "", None, drawn, api_name=False, js=clear_js)
-        controls["dataset"].input(lambda d: f"*{DATASET_DESCRIPTIONS.get(d, '')}*",
-                                  controls["dataset"], preset_info, api_name=False)
+        controls["dataset"].change(dataset_text, controls["dataset"], dataset_info, api_name=False)
     return demo
 
 
