@@ -7,6 +7,8 @@ otherwise. Needs no internet: analytics off, plotly.js served from the installed
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from collections.abc import Mapping
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -23,6 +25,9 @@ def main() -> None:
     from playground.session import SessionManager
     from playground.ui import build_app, launch_kwargs
 
+    # SIGTERM (a container stopping, `timeout`, `kill`) unwinds through `finally`, which stops
+    # the worker processes; they also exit by themselves if this process dies harder.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     manager = SessionManager().start()
     demo = build_app(manager)
     port = int(os.environ.get("GRADIO_SERVER_PORT", 7860))

@@ -104,9 +104,12 @@ def worker_main(inbox: Any, outbox: Any) -> None:
     import torch
 
     torch.set_num_threads(1)
+    parent = os.getppid()
     loop = WorkerLoop(outbox)
     wait = IDLE_WAIT_S
     while loop.running:
+        if os.getppid() != parent:
+            return  # the web process died without telling us (SIGKILL): don't train forever
         try:
             command = inbox.get(timeout=wait) if wait > 0 else inbox.get_nowait()
         except queue.Empty:

@@ -144,3 +144,56 @@ def test_a_killed_worker_is_replaced_and_its_sessions_reopened():
         s.wait_for(lambda snap: snap.step > 5, timeout=60)
     finally:
         m.shutdown()
+
+
+def test_workers_do_not_outlive_a_killed_app(tmp_path):
+    """SIGKILL the web process: its worker processes notice and exit (no orphans burning CPU)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "host.py"
+    script.write_text(
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(__import__('pathlib').Path(__file__).parents[1])!r})\n"
+        "from playground.session import SessionManager\n"
+        "from playground.config import TrainConfig\n"
+        "if __name__ == '__main__':\n"
+        "    m = SessionManager(workers=2).start()\n"
+        "    s = m.open('t', TrainConfig(g_width=8, d_width=8))\n"
+        "    s.play()\n"
+        "    print(' '.join(str(w['pid']) for w in m.worker_stats(timeout=60)), flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    host = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    pids = [int(p) for p in host.stdout.readline().split()]
+    assert len(pids) == 2
+    os.kill(host.pid, signal.SIGKILL)
+    host.wait()
+    deadline = time.monotonic() + 10
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in pids if os.path.exists(f"/proc/{p}") and
+                 "Z" not in open(f"/proc/{p}/stat").read().split()[2]]
+    assert not alive, f"orphaned workers still running: {alive}"
+
+
+def test_app_stops_its_workers_on_sigterm():
+    import os
+    import signal
+    import subprocess
+
+    from tests.conftest import start_app
+
+    process, _ = start_app()
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
+                              text=True).stdout.split()
+    assert children  # the worker processes (and the resource tracker)
+    os.kill(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{c}") for c in children):
+        time.sleep(0.2)
+    assert not [c for c in children if os.path.exists(f"/proc/{c}")]
