@@ -192,7 +192,8 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                     arrows = gr.Checkbox(True, label="gradient arrows", elem_id="ov-arrows")
                     manifold = gr.Checkbox(False, label="G's manifold", elem_id="ov-manifold")
                     trails = gr.Checkbox(False, label="trails", elem_id="ov-trails")
-                    gr.Checkbox(False, label="draw mode (click the plot)", elem_id="draw-mode")
+                    draw_mode = gr.Checkbox(False, label="draw mode (click the plot)",
+                                            elem_id="draw-mode")
                 with gr.Row():
                     drawn = gr.Textbox("", label="drawn points [[x, y], …]", lines=1,
                                        elem_id="drawn-points", scale=4)
@@ -367,15 +368,16 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 config = config_from_controls(session.config if session else TrainConfig(),
                                               control_values, drawn_text)
             except ConfigError as exc:
-                return [gr.skip()] * len(control_list) + [f"⚠ {exc}", gr.skip(), gr.skip()]
+                return [gr.skip()] * len(control_list) + [f"⚠ {exc}"] + [gr.skip()] * 3
             result = load_into_session(config, request,
                                        f"✓ training on your {len(config.custom_points)} points")
             if session is not None:
                 session.play()
-            return result
+            return [*result, False]  # leave draw mode, so the training shows
 
         train_drawn.click(on_train_drawn, [*control_list, drawn],
-                          [*control_list, message, config_json, loss_info], api_name="train_drawn")
+                          [*control_list, message, config_json, loss_info, draw_mode],
+                          api_name="train_drawn")
         clear_js = "() => { window.gpClearDrawn && window.gpClearDrawn(); return ''; }"
         clear_drawn.click(lambda: "", None, drawn, api_name=False, js=clear_js)
         controls["dataset"].change(dataset_text, controls["dataset"], dataset_info, api_name=False)

@@ -22,7 +22,9 @@ function drawMode() {
 function render() {
   const fig = props.value;
   if (!fig || !fig.data || !window.Plotly) return;
-  const data = drawable && window.gpDrawn.length ? fig.data.concat([drawnTrace()]) : fig.data;
+  // Draw mode shows an empty canvas (same axes) with only the user's points on it.
+  const data = drawMode() ? [drawnTrace()]
+    : (drawable && window.gpDrawn.length ? fig.data.concat([drawnTrace()]) : fig.data);
   Plotly.react(plotDiv, data, fig.layout, config);
   plotDiv.dataset.renders = String(Number(plotDiv.dataset.renders || 0) + 1);
 }
@@ -51,4 +53,10 @@ window.gpClearDrawn = () => { window.gpDrawn = []; render(); };
 window.gpSetDrawn = (points) => { window.gpDrawn = points || []; render(); };
 
 watch('value', render);
+if (drawable) {
+  // Re-render at once when draw mode is switched (the checkbox may mount after this plot).
+  document.addEventListener('change', (event) => {
+    if (event.target.closest && event.target.closest('#draw-mode')) render();
+  });
+}
 render();

@@ -88,10 +88,12 @@ def test_draw_three_points_and_train_on_them(page, artifacts):
         page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
     drawn = page.input_value("#drawn-points textarea")
     assert drawn.count("[") == 4, drawn  # [[..],[..],[..]]
+    assert page.evaluate(TRACE_NAMES) == ["your points"]  # an empty canvas with the points
     page.screenshot(path=artifacts / "04-drawn-points.png", full_page=True)
     page.click("#btn-train-drawn")
     wait_until(lambda: "3 points" in message(page), what="training on drawn points")
     wait_until(lambda: iteration(page) > 50, what="training on the drawn points")
+    assert not page.is_checked("#draw-mode input")  # back to watching the training
     real = page.evaluate(REAL_POINTS)
     import json
 
