@@ -193,7 +193,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                     manifold = gr.Checkbox(False, label="G's manifold", elem_id="ov-manifold")
                     trails = gr.Checkbox(False, label="trails", elem_id="ov-trails")
                     draw_mode = gr.Checkbox(False, label="draw mode (click the plot)",
-                                            elem_id="draw-mode")
+                                            elem_id="draw-mode", interactive=True)
                 with gr.Row():
                     drawn = gr.Textbox("", label="drawn points [[x, y], …]", lines=1,
                                        elem_id="drawn-points", scale=4)
