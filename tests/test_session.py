@@ -91,23 +91,28 @@ def test_idle_sessions_are_reaped(manager):
 
 
 def test_twenty_sessions_leave_nothing_behind(manager):
-    stats = manager.worker_stats()  # after this every queue's feeder thread exists
-    baseline_threads = threading.active_count()
-    baseline_rss = sum(w["rss_mb"] for w in stats)
-    for round_ in range(2):
-        sessions = [manager.open(f"tab-many-{round_}-{i}", SMALL) for i in range(20)]
+    def churn(label):
+        sessions = [manager.open(f"tab-{label}-{i}", SMALL) for i in range(20)]
         for s in sessions:
             s.play()
         sessions[-1].wait_for(lambda snap: snap.step > 5, timeout=60)
         assert threading.active_count() == baseline_threads  # no thread per session
         for i in range(20):
-            manager.close(f"tab-many-{round_}-{i}")
-    time.sleep(0.5)
+            manager.close(f"tab-{label}-{i}")
+        time.sleep(0.5)
+        return sum(w["rss_mb"] for w in manager.worker_stats())
+
+    manager.worker_stats()  # after this every queue's feeder thread exists
+    baseline_threads = threading.active_count()
+    # The first round grows the allocators' pools to their working size; a leak shows as
+    # growth on every round after it.
+    warmed = churn("warm-up")
+    rss = [churn(f"round-{r}") for r in range(3)]
+    print("worker RSS after warm-up and each round (MB):", warmed, rss)
     assert len(manager) == 0
-    stats = manager.worker_stats()
-    assert sum(w["runs"] for w in stats) == 0
+    assert sum(w["runs"] for w in manager.worker_stats()) == 0
     assert threading.active_count() <= baseline_threads, [t.name for t in threading.enumerate()]
-    assert sum(w["rss_mb"] for w in stats) - baseline_rss < 100
+    assert rss[-1] - warmed < 50
 
 
 def test_sessions_are_isolated(manager):
