@@ -55,15 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _resolve(args: argparse.Namespace):
-    """The preset and its config with --steps/--seed/--set applied (ConfigError if bad)."""
-    preset = load_preset(args.preset)
-    overrides = list(args.set)
+def _overrides(args: argparse.Namespace) -> list[str]:
+    """--set pairs plus --steps and --seed (where the command has them), as key=value."""
+    overrides = list(getattr(args, "set", []))
     if args.steps is not None:
         overrides.append(f"steps={args.steps}")
     if getattr(args, "seed", None) is not None:
         overrides.append(f"seed={args.seed}")
-    return preset, apply_overrides(preset.config, overrides)
+    return overrides
+
+
+def _resolve(args: argparse.Namespace):
+    """The preset and its config with --steps/--seed/--set applied (ConfigError if bad)."""
+    preset = load_preset(args.preset)
+    return preset, apply_overrides(preset.config, _overrides(args))
 
 
 def _check_out(path: Path) -> None:
@@ -95,12 +100,7 @@ def _compare(args: argparse.Namespace) -> int:
     from playground.sweep import comparison, run_configs
 
     pair = load_pair(args.preset)
-    overrides = []
-    if args.steps is not None:
-        overrides.append(f"steps={args.steps}")
-    if args.seed is not None:
-        overrides.append(f"seed={args.seed}")
-    a, b = (apply_overrides(c, overrides) for c in (pair.a, pair.b))
+    a, b = (apply_overrides(c, _overrides(args)) for c in (pair.a, pair.b))
     _check_out(args.out)
     result_a, result_b = run_configs([a, b], processes=2)
     write_run(result_a, args.out / "A")

@@ -281,7 +281,7 @@ class Trainer:
 def _grad_norm(module: torch.nn.Module) -> torch.Tensor:
     grads = [p.grad for p in module.parameters() if p.grad is not None]
     if not grads:
-        return torch.zeros(())
+        return torch.zeros((), device=next(module.parameters()).device)
     return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
 
 
