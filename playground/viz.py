@@ -85,7 +85,7 @@ def surface_trace(snap: Snapshot) -> dict[str, Any]:
             "thickness": 12,
         },
         "hoverinfo": "skip",
-        "zsmooth": "best",
+        "zsmooth": "fast",
     }
 
 
