@@ -6,7 +6,7 @@ Built in the worker that owns the Trainer, shipped to the web process, turned in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -57,7 +57,6 @@ class Snapshot:
     prev_fake: np.ndarray | None = None  # the previous frame's fakes, for trails
     arrows: np.ndarray | None = None  # (a, 2) push directions at fake[:a]
     manifold: np.ndarray | None = None  # (lines, points, 2)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def frozen(array: np.ndarray | None) -> np.ndarray | None:

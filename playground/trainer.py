@@ -102,13 +102,17 @@ class Trainer:
         self._build_optimizers()
         self.data_rng = torch.Generator(device=self.device).manual_seed(cfg.seed)
         self.noise_rng = torch.Generator(device=self.device).manual_seed(cfg.seed + 1)
-        eval_rng = torch.Generator(device=self.device).manual_seed(cfg.seed + 2)
-        # A fixed noise batch and real batch, so frames and metrics compare like with like.
-        self.eval_noise = self._noise(cfg.eval_samples, eval_rng)
-        self.eval_real = self.sampler.sample(cfg.eval_samples, eval_rng).cpu().numpy()
+        self._make_eval_batch()
         self.steps_done = 0
         self.diverged = False
         self.last_stats: StepStats | None = None
+
+    def _make_eval_batch(self) -> None:
+        """A fixed noise batch and real batch, so frames and metrics compare like with like."""
+        cfg = self.config
+        eval_rng = torch.Generator(device=self.device).manual_seed(cfg.seed + 2)
+        self.eval_noise = self._noise(cfg.eval_samples, eval_rng)
+        self.eval_real = self.sampler.sample(cfg.eval_samples, eval_rng).cpu().numpy()
 
     def _build_optimizers(self) -> None:
         cfg = self.config
@@ -204,9 +208,7 @@ class Trainer:
             _set_hyperparameters(self.opt_g, config.lr_g, config.betas_g)
             _set_hyperparameters(self.opt_d, config.lr_d, config.betas_d)
         if "eval_samples" in changed or "noise" in changed:
-            eval_rng = torch.Generator(device=self.device).manual_seed(config.seed + 2)
-            self.eval_noise = self._noise(config.eval_samples, eval_rng)
-            self.eval_real = self.sampler.sample(config.eval_samples, eval_rng).cpu().numpy()
+            self._make_eval_batch()
         return plan
 
     def reset(self) -> None:
