@@ -1,5 +1,7 @@
 """``python -m playground``: train headless, sweep seeds, compare pairs, list presets.
 
+``train-classifier`` trains the MNIST classifier behind the image metrics.
+
 Errors a user can make (an unknown preset, a bad ``--set``) end with exit code 2 and one line
 on stderr, never a traceback.
 """
@@ -14,6 +16,7 @@ from pathlib import Path
 import torch
 
 from playground.config import ConfigError, apply_overrides
+from playground.data.mnist import MnistError
 from playground.presets import all_presets, load_preset
 from playground.runner import train_run, write_run
 
@@ -52,6 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--seed", type=int, help="override both runs' seed")
     compare.add_argument("--out", required=True, type=Path, help="output folder")
     commands.add_parser("presets", help="list presets with their descriptions")
+    classifier = commands.add_parser(
+        "train-classifier",
+        help="train the MNIST digit classifier used by the image metrics",
+        description="Train the MNIST classifier and write its weights and a JSON record beside "
+        "them. With PLAYGROUND_OFFLINE=1, MNIST is never downloaded.",
+    )
+    classifier.add_argument("--epochs", type=int, default=20, help="epochs (default 20)")
+    classifier.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    classifier.add_argument("--out", type=Path, help="weights file (default: the shipped one)")
+    classifier.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
+    classifier.add_argument("--limit", type=int, help=argparse.SUPPRESS)  # N images, for tests
     return parser
 
 
@@ -134,6 +148,13 @@ def _train(args: argparse.Namespace) -> int:
             f", {m['modes_covered']}/{m['modes_total']} modes,"
             f" high-quality {m['high_quality_frac']:.0%}, mode KL {m['mode_kl']:.2f}"
         )
+    if m.get("classes_covered") is not None:
+        summary += (
+            f", {m['classes_covered']}/10 classes, confidence {m['mean_confidence']:.2f},"
+            f" class KL {m['class_kl']:.2f}, classifier FID {m['fid_classifier']:.0f}"
+        )
+        if m.get("label_accuracy") is not None:
+            summary += f", right digit {m['label_accuracy']:.0%}"
     if m["diverged"]:
         summary += " — DIVERGED (NaN/inf loss): lower the learning rates"
     print(summary + f" → {args.out}")
@@ -160,6 +181,30 @@ def _list_presets() -> int:
     return 0
 
 
+def _train_classifier(args: argparse.Namespace) -> int:
+    from playground.classifier import WEIGHTS, train_classifier
+    from playground.data.mnist import load_mnist
+
+    for flag, value in (("--epochs", args.epochs), ("--threads", args.threads),
+                        ("--limit", args.limit)):
+        if value is not None and value < 1:
+            raise ConfigError(flag, value, "a whole number ≥ 1")
+    out = args.out or WEIGHTS
+    if out.is_dir():
+        raise ConfigError("--out", str(out), "a file path (this is a folder)")
+    torch.set_num_threads(args.threads)
+    data = load_mnist(prefer="train")
+    model, report = train_classifier(data, args.epochs, args.seed, limit=args.limit)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(model.state_dict(), out)
+    record = out.with_suffix(".json")
+    report["weights_bytes"] = out.stat().st_size
+    record.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"classifier: {report['accuracy']:.2%} on {report['tested_on']}, "
+          f"{report['epochs']} epochs in {report['wall_s']:.0f} s → {out} (record: {record.name})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -169,10 +214,15 @@ def main(argv: list[str] | None = None) -> int:
             return _sweep(args)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "train-classifier":
+            return _train_classifier(args)
         return _list_presets()
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 2
+    except MnistError as exc:  # missing or corrupt data: the message says what to do
+        print(f"error: {exc}", file=sys.stderr)
         return 2

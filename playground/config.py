@@ -17,7 +17,10 @@ NOISE_KINDS = ("gaussian", "uniform")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "gelu", "sigmoid")
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 DEVICES = ("auto", "cpu", "cuda")
+ARCHITECTURES = ("mlp", "dcgan")  # dcgan: conv nets, image datasets only
 MAX_CUSTOM_POINTS = 2000
+MAX_PARAMETERS = 20_000_000  # per network
+MAX_IMAGE_BATCH = 1024
 
 
 class ConfigError(ValueError):
@@ -51,6 +54,8 @@ class TrainConfig:
     d_layers: int = 3
     d_width: int = 128
     activation: str = "relu"
+    architecture: str = "mlp"  # "dcgan" (images only): width = base channels, layers unused
+    conditional: bool = False  # images only: G and D see the class label (a cGAN)
     loss: str = "nonsaturating"
     spectral_norm: bool = False
     optimizer_g: str = "adam"
@@ -142,6 +147,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "optimizer_g": OPTIMIZERS,
     "optimizer_d": OPTIMIZERS,
     "device": DEVICES,
+    "architecture": ARCHITECTURES,
 }
 
 
@@ -192,6 +198,16 @@ def _as_betas(name: str, value: Any) -> tuple[float, float]:
     return betas  # type: ignore[return-value]
 
 
+def _as_bool(name: str, value: Any) -> bool:
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "on", "off"):
+        value = value.strip().lower() in ("true", "1", "on")
+    if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
+        value = bool(value)
+    if not isinstance(value, bool):
+        raise ConfigError(name, value, "true or false")
+    return value
+
+
 def _as_points(value: Any) -> tuple[tuple[float, float], ...]:
     name = "custom_points"
     if not isinstance(value, (list, tuple)):
@@ -222,14 +238,8 @@ def _normalise(cfg: TrainConfig) -> None:
         if not isinstance(value, str):
             raise ConfigError(name, value, "a name")
         _set(cfg, name, value.strip().lower())
-    sn = cfg.spectral_norm
-    if isinstance(sn, str) and sn.strip().lower() in ("true", "false", "1", "0", "on", "off"):
-        sn = sn.strip().lower() in ("true", "1", "on")
-    if isinstance(sn, int) and not isinstance(sn, bool) and sn in (0, 1):
-        sn = bool(sn)
-    if not isinstance(sn, bool):
-        raise ConfigError("spectral_norm", cfg.spectral_norm, "true or false")
-    _set(cfg, "spectral_norm", sn)
+    for name in ("spectral_norm", "conditional"):
+        _set(cfg, name, _as_bool(name, getattr(cfg, name)))
     if cfg.data_std is not None:
         _set(cfg, "data_std", _as_float("data_std", cfg.data_std))
     _set(cfg, "custom_points", _as_points(cfg.custom_points))
@@ -237,7 +247,7 @@ def _normalise(cfg: TrainConfig) -> None:
 
 def validate(cfg: TrainConfig) -> None:
     """Raise ConfigError for the first out-of-range or unknown value."""
-    from playground.data.toy2d import DATASETS  # late: data imports config for ConfigError
+    from playground.data import DATASET_NAMES, is_image_dataset  # late: import cycle
     from playground.losses import LOSSES
 
     for name, (low, high) in _INT_RANGES.items():
@@ -253,8 +263,15 @@ def validate(cfg: TrainConfig) -> None:
     for name, choices in _CHOICES.items():
         if getattr(cfg, name) not in choices:
             raise ConfigError(name, getattr(cfg, name), "one of " + ", ".join(choices))
-    if cfg.dataset not in DATASETS:
-        raise ConfigError("dataset", cfg.dataset, "one of " + ", ".join(DATASETS))
+    if cfg.dataset not in DATASET_NAMES:
+        raise ConfigError("dataset", cfg.dataset, "one of " + ", ".join(DATASET_NAMES))
+    if not is_image_dataset(cfg.dataset):
+        if cfg.architecture != "mlp":
+            raise ConfigError("architecture", cfg.architecture,
+                              "mlp for 2-D data (dcgan is for image datasets such as mnist)")
+        if cfg.conditional:
+            raise ConfigError("conditional", cfg.conditional,
+                              "false for 2-D data (a conditional GAN needs labelled images)")
     if cfg.loss not in LOSSES:
         raise ConfigError("loss", cfg.loss, "one of " + ", ".join(LOSSES))
     if cfg.data_std is not None and not 0.001 <= cfg.data_std <= 5.0:
@@ -266,6 +283,32 @@ def validate(cfg: TrainConfig) -> None:
         raise ConfigError(
             "batch_size", cfg.batch_size, "smaller: width x batch x n_critic must stay under 67M"
         )
+    for net in ("g", "d"):
+        params = _parameter_estimate(cfg, net)
+        if params > MAX_PARAMETERS:
+            raise ConfigError(f"{net}_width", getattr(cfg, f"{net}_width"),
+                              f"smaller: this {net.upper()} would have ~{params / 1e6:.0f}M "
+                              f"parameters, the cap is {MAX_PARAMETERS // 1_000_000}M "
+                              "(fewer layers or neurons)")
+    if is_image_dataset(cfg.dataset) and cfg.batch_size > MAX_IMAGE_BATCH:
+        raise ConfigError("batch_size", cfg.batch_size,
+                          f"at most {MAX_IMAGE_BATCH} for image datasets")
+
+
+def _parameter_estimate(cfg: TrainConfig, net: str) -> int:
+    """Roughly how many weights G (net="g") or D has: the cap keeps one session from taking
+    the machine's memory (a shared Space has a few GB for everyone)."""
+    from playground.data import is_image_dataset
+
+    layers, width = getattr(cfg, f"{net}_layers"), getattr(cfg, f"{net}_width")
+    data_dim = 784 if is_image_dataset(cfg.dataset) else 2
+    if cfg.architecture == "dcgan":  # 7x7 → 14x14 → 28x28 with 2w and w channels, 4x4 kernels
+        if net == "g":
+            return cfg.noise_dim * 2 * width * 49 + 2 * width * width * 16 + width * 16
+        return 16 * width + 32 * width * width + 98 * width
+    inputs = cfg.noise_dim if net == "g" else data_dim
+    outputs = data_dim if net == "g" else 1
+    return inputs * width + (layers - 1) * width * width + width * outputs
 
 
 def parse_set_value(text: str) -> Any:
@@ -289,6 +332,7 @@ def apply_overrides(cfg: TrainConfig, pairs: list[str]) -> TrainConfig:
 
 __all__ = [
     "ACTIVATIONS",
+    "ARCHITECTURES",
     "ConfigError",
     "DEVICES",
     "NOISE_KINDS",

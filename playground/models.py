@@ -1,7 +1,8 @@
 """Generator and discriminator networks, built from a TrainConfig.
 
 The 2-D playground uses small MLPs (GAN Lab's shape: a few hidden layers of a few to a few
-hundred units). Spectral normalisation is a discriminator option that combines with any loss.
+hundred units). Image datasets get an MLP or a DCGAN (see ``image_models``), optionally
+conditional. Spectral normalisation is a discriminator option that combines with any loss.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
 from playground.config import TrainConfig
+from playground.data import is_image_dataset
 
 ACTIVATION_LAYERS: dict[str, Callable[[], nn.Module]] = {
     "relu": nn.ReLU,
@@ -43,13 +45,22 @@ def mlp(
     return nn.Sequential(*modules)
 
 
-def build_generator(cfg: TrainConfig, out_dim: int = 2) -> nn.Module:
-    return mlp(cfg.noise_dim, out_dim, cfg.g_layers, cfg.g_width, cfg.activation)
+def build_generator(cfg: TrainConfig) -> nn.Module:
+    """G maps noise (and, for a cGAN, labels) to a 2-D point or an image."""
+    if is_image_dataset(cfg.dataset):
+        from playground.image_models import build_image_generator
+
+        return build_image_generator(cfg)
+    return mlp(cfg.noise_dim, 2, cfg.g_layers, cfg.g_width, cfg.activation)
 
 
-def build_discriminator(cfg: TrainConfig, in_dim: int = 2) -> nn.Module:
-    """D outputs one raw score per point: a logit, or a critic value for WGAN-type losses."""
-    return mlp(in_dim, 1, cfg.d_layers, cfg.d_width, cfg.activation, cfg.spectral_norm)
+def build_discriminator(cfg: TrainConfig) -> nn.Module:
+    """D outputs one raw score per sample: a logit, or a critic value for WGAN-type losses."""
+    if is_image_dataset(cfg.dataset):
+        from playground.image_models import build_image_discriminator
+
+        return build_image_discriminator(cfg)
+    return mlp(2, 1, cfg.d_layers, cfg.d_width, cfg.activation, cfg.spectral_norm)
 
 
 OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {

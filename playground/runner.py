@@ -19,20 +19,22 @@ import torch
 
 from playground import __version__
 from playground.config import TrainConfig
+from playground.data import is_image_dataset
+from playground.png import encode_png, image_grid
 from playground.trainer import Trainer
 
-HISTORY_COLUMNS = (
-    "step",
-    "wall_s",
-    "d_loss",
-    "g_loss",
-    "d_grad_norm",
-    "g_grad_norm",
-    "wasserstein",
-    "modes_covered",
-    "high_quality_frac",
-    "mode_kl",
-)
+STEP_COLUMNS = ("step", "wall_s", "d_loss", "g_loss", "d_grad_norm", "g_grad_norm",
+                "wasserstein")
+POINT_METRICS = ("modes_covered", "high_quality_frac", "mode_kl")
+IMAGE_METRICS = ("classes_covered", "class_kl", "mean_confidence", "fid_classifier")
+HISTORY_COLUMNS = STEP_COLUMNS + POINT_METRICS  # 2-D runs' history.csv
+
+
+def history_columns(config: TrainConfig) -> tuple[str, ...]:
+    """history.csv's columns: the step's numbers, then every metric this kind of run has."""
+    if not is_image_dataset(config.dataset):
+        return HISTORY_COLUMNS
+    return STEP_COLUMNS + IMAGE_METRICS + (("label_accuracy",) if config.conditional else ())
 
 
 @dataclass
@@ -70,13 +72,14 @@ def train_run(
                 "g_grad_norm": stats.g_grad_norm,
                 "wasserstein": stats.wasserstein,
             }
-            row.update(_history_metrics(trainer))
+            row.update(_history_metrics(trainer, history_columns(config)))
             history.append(row)
         if stats.diverged:
             break
     wall = time.perf_counter() - start
     samples = trainer.generate()
     metrics: dict[str, Any] = {
+        "dataset": config.dataset,
         "steps": trainer.steps_done,
         "wall_s": round(wall, 3),
         "cpu_s": round(time.process_time() - cpu_start, 3),  # this process only: load-proof
@@ -86,15 +89,17 @@ def train_run(
         "g_loss": _finite_or_none(stats.g_loss) if stats else None,
         "diverged": bool(trainer.diverged),
         "device": str(trainer.device),
+        **({"data": trainer.sampler.note} if trainer.is_image else {}),
         "version": __version__,
         "torch": torch.__version__,
     }
-    return RunResult(config, metrics, history, samples, trainer.eval_real)
+    return RunResult(config, metrics, history, samples,
+                     None if trainer.is_image else trainer.eval_real)
 
 
-def _history_metrics(trainer: Trainer) -> dict[str, Any]:
+def _history_metrics(trainer: Trainer, columns: tuple[str, ...]) -> dict[str, Any]:
     metrics = trainer.evaluate()
-    return {key: metrics[key] for key in ("modes_covered", "high_quality_frac", "mode_kl")}
+    return {key: metrics.get(key) for key in columns if key not in STEP_COLUMNS}
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -102,17 +107,31 @@ def _finite_or_none(value: float) -> float | None:
 
 
 def write_run(result: RunResult, out_dir: Path) -> None:
-    """config.json, metrics.json, history.csv, samples.npy and real.npy under ``out_dir``."""
+    """config.json, metrics.json, history.csv and, for 2-D data, samples.npy and real.npy, for
+    images samples.png (a 10x10 grid; for a cGAN row r shows digit r) under ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "config.json").write_text(result.config.to_json() + "\n")
     (out_dir / "metrics.json").write_text(json.dumps(result.metrics, indent=2) + "\n")
     with open(out_dir / "history.csv", "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=HISTORY_COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=history_columns(result.config))
         writer.writeheader()
         for row in result.history:
             writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    if result.samples is not None and result.samples.ndim == 4:
+        (out_dir / "samples.png").write_bytes(encode_png(samples_grid(result)))
+        return
     if result.samples is not None:
         samples = np.nan_to_num(result.samples[:2000].astype(np.float32), nan=0.0)
         np.save(out_dir / "samples.npy", samples)
     if result.real is not None:
         np.save(out_dir / "real.npy", result.real[:2000].astype(np.float32))
+
+
+def samples_grid(result: RunResult) -> np.ndarray:
+    """The first 100 eval images as a 10x10 grid. A cGAN's eval labels cycle 0-9, so its
+    first 100 put digit c in column c; transposed, row r shows ten samples of digit r."""
+    images = result.samples[:100]
+    if result.config.conditional and len(images) == 100:
+        images = images.reshape(10, 10, *images.shape[1:]).transpose(1, 0, 2, 3, 4)
+        images = images.reshape(100, *images.shape[2:])
+    return image_grid(images, columns=10)

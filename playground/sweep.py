@@ -16,10 +16,24 @@ from pathlib import Path
 from typing import Any
 
 from playground.config import TrainConfig
+from playground.data import is_image_dataset
 from playground.runner import RunResult, train_run, write_run
 
 SWEEP_COLUMNS = ("seed", "modes_covered", "modes_total", "high_quality_frac", "mode_kl",
-                 "wall_s", "diverged")
+                 "wall_s", "diverged")  # 2-D data
+IMAGE_METRIC_COLUMNS = ("classes_covered", "class_kl", "mean_confidence", "fid_classifier")
+
+
+def sweep_columns(config: TrainConfig) -> tuple[str, ...]:
+    """sweep.csv's columns: the mode metrics for 2-D data, the class metrics for images."""
+    if not is_image_dataset(config.dataset):
+        return SWEEP_COLUMNS
+    extra = ("label_accuracy",) if config.conditional else ()
+    return ("seed", *IMAGE_METRIC_COLUMNS, *extra, "wall_s", "diverged")
+
+
+def _summarised(columns: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(c for c in columns if c not in ("seed", "modes_total", "diverged"))
 
 
 def _one(config_dict: dict[str, Any]) -> RunResult:
@@ -45,8 +59,8 @@ def run_seeds(config: TrainConfig, seeds: list[int], processes: int | None = Non
     return run_configs([config.with_changes(seed=seed) for seed in seeds], processes)
 
 
-COMPARED = ("modes_covered", "high_quality_frac", "mode_kl", "d_loss", "g_loss", "wall_s",
-            "cpu_s", "iters_per_s")
+COMPARED = ("modes_covered", "high_quality_frac", "mode_kl", *IMAGE_METRIC_COLUMNS,
+            "label_accuracy", "d_loss", "g_loss", "wall_s", "cpu_s", "iters_per_s")
 
 
 def comparison(a: RunResult, b: RunResult) -> dict[str, Any]:
@@ -61,31 +75,36 @@ def comparison(a: RunResult, b: RunResult) -> dict[str, Any]:
 
 
 def summarise(results: list[RunResult]) -> dict[str, Any]:
-    """Mean ± std of each numeric column, and how many seeds covered every mode."""
+    """Mean ± std of each numeric column, and how many seeds covered every mode (or class)."""
     rows = [row_of(r) for r in results]
     summary: dict[str, Any] = {"runs": len(rows)}
-    for key in ("modes_covered", "high_quality_frac", "mode_kl", "wall_s"):
+    columns = sweep_columns(results[0].config) if results else SWEEP_COLUMNS
+    for key in _summarised(columns):
         values = [row[key] for row in rows if isinstance(row[key], (int, float))]
         if values:
             summary[key] = {"mean": statistics.fmean(values),
                             "std": statistics.pstdev(values) if len(values) > 1 else 0.0}
-    total = rows[0]["modes_total"] if rows else 0
+    total = rows[0].get("modes_total") if rows else 0
     if total:
         summary["all_modes_covered"] = sum(row["modes_covered"] == total for row in rows)
+    if "classes_covered" in columns:
+        summary["all_classes_covered"] = sum(row["classes_covered"] == 10 for row in rows)
     summary["diverged"] = sum(bool(row["diverged"]) for row in rows)
     return summary
 
 
 def row_of(result: RunResult) -> dict[str, Any]:
     m = result.metrics
-    return {"seed": result.config.seed, **{k: m.get(k) for k in SWEEP_COLUMNS if k != "seed"}}
+    columns = sweep_columns(result.config)
+    return {"seed": result.config.seed, **{k: m.get(k) for k in columns if k != "seed"}}
 
 
 def write_sweep(results: list[RunResult], out_dir: Path) -> dict[str, Any]:
     """sweep.csv (one row per seed), summary.json and each run's own folder."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / "sweep.csv", "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=SWEEP_COLUMNS)
+        columns = sweep_columns(results[0].config) if results else SWEEP_COLUMNS
+        writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         for result in results:
             writer.writerow(row_of(result))
@@ -98,9 +117,11 @@ def write_sweep(results: list[RunResult], out_dir: Path) -> dict[str, Any]:
 
 def format_summary(summary: dict[str, Any]) -> str:
     parts = [f"{summary['runs']} seeds"]
-    for key in ("modes_covered", "high_quality_frac", "mode_kl", "wall_s"):
-        if key in summary and not math.isnan(summary[key]["mean"]):
-            parts.append(f"{key} {summary[key]['mean']:.3g} ± {summary[key]['std']:.2g}")
+    for key, value in summary.items():
+        if isinstance(value, dict) and not math.isnan(value["mean"]):
+            parts.append(f"{key} {value['mean']:.3g} ± {value['std']:.2g}")
     if "all_modes_covered" in summary:
         parts.append(f"all modes in {summary['all_modes_covered']}/{summary['runs']}")
+    if "all_classes_covered" in summary:
+        parts.append(f"all 10 classes in {summary['all_classes_covered']}/{summary['runs']}")
     return ", ".join(parts)

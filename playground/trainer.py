@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
 
 from playground.config import TrainConfig
-from playground.data.toy2d import Sampler, make_sampler
+from playground.data import is_image_dataset, make_sampler
 from playground.losses import LOSSES, Loss, gradient_penalty
 from playground.metrics import decision_surface, mode_metrics
 from playground.models import build_discriminator, build_generator, build_optimizer
@@ -33,6 +34,8 @@ REBUILD_FIELDS = frozenset(
         "d_width",
         "activation",
         "spectral_norm",
+        "architecture",
+        "conditional",
         "device",
         "seed",
     }
@@ -65,12 +68,24 @@ class ApplyResult:
 def plan_change(old: TrainConfig, new: TrainConfig) -> ApplyResult:
     """What switching from ``old`` to ``new`` will do, without doing it (the UI says it first)."""
     changed = tuple(name for name in new.to_dict() if getattr(old, name) != getattr(new, name))
-    rebuild = sorted(set(changed) & REBUILD_FIELDS)
+    rebuild = set(changed) & REBUILD_FIELDS
+    if "loss" in changed and _critic_shape(old) != _critic_shape(new):
+        rebuild.add("loss")  # a DCGAN critic drops batch norm for WGAN-GP: a new network
+    rebuild = sorted(rebuild)
     if rebuild:
         return ApplyResult(True, f"new networks, back to step 0 (changed: {', '.join(rebuild)})",
                            changed)
     message = "applied live: " + ", ".join(changed) if changed else "no change"
     return ApplyResult(False, message, changed)
+
+
+def _critic_shape(cfg: TrainConfig) -> bool | None:
+    """What of D's structure the loss decides: batch norm in a DCGAN critic (None: nothing)."""
+    if not (is_image_dataset(cfg.dataset) and cfg.architecture == "dcgan"):
+        return None
+    from playground.image_models import critic_batch_norm
+
+    return critic_batch_norm(cfg)
 
 
 def resolve_device(name: str) -> torch.device:
@@ -83,7 +98,7 @@ def resolve_device(name: str) -> torch.device:
 
 
 class Trainer:
-    """A GAN on a 2-D dataset, built from a TrainConfig."""
+    """A GAN on a 2-D dataset or on images (MNIST), built from a TrainConfig."""
 
     def __init__(self, config: TrainConfig) -> None:
         self.config = config
@@ -94,7 +109,8 @@ class Trainer:
     def _build(self) -> None:
         cfg = self.config
         self.device = resolve_device(cfg.device)
-        self.sampler: Sampler = make_sampler(cfg.dataset, cfg.data_std, cfg.custom_points)
+        self.is_image = is_image_dataset(cfg.dataset)
+        self.sampler = make_sampler(cfg.dataset, cfg.data_std, cfg.custom_points)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
             self.generator = build_generator(cfg).to(self.device)
@@ -112,7 +128,12 @@ class Trainer:
         cfg = self.config
         eval_rng = torch.Generator(device=self.device).manual_seed(cfg.seed + 2)
         self.eval_noise = self._noise(cfg.eval_samples, eval_rng)
-        self.eval_real = self.sampler.sample(cfg.eval_samples, eval_rng).cpu().numpy()
+        # A cGAN is evaluated on every digit equally: labels 0, 1, ..., 9, 0, 1, ...
+        self.eval_labels = (torch.arange(cfg.eval_samples, device=self.device) % 10
+                            if cfg.conditional else None)
+        real = self.sampler.sample(cfg.eval_samples, eval_rng)
+        self.eval_real = real if self.is_image else real.cpu().numpy()
+        self._real_features = None  # images: the classifier's statistics of eval_real, lazily
 
     def _build_optimizers(self) -> None:
         cfg = self.config
@@ -134,6 +155,12 @@ class Trainer:
         if self.config.noise == "uniform":
             return torch.rand(shape, generator=rng, device=self.device) * 2 - 1
         return torch.randn(shape, generator=rng, device=self.device)
+
+    def _g(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        return self.generator(z) if labels is None else self.generator(z, labels)
+
+    def _d(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        return self.discriminator(x) if labels is None else self.discriminator(x, labels)
 
     def step(self, train_d: bool = True, train_g: bool = True) -> StepStats:
         """One iteration: ``n_critic`` D updates then one G update (either can be skipped)."""
@@ -162,14 +189,18 @@ class Trainer:
 
     def _discriminator_update(self, loss: Loss) -> tuple[torch.Tensor, torch.Tensor, float]:
         cfg, D = self.config, self.discriminator
-        real = self.sampler.sample(cfg.batch_size, self.data_rng)
+        if cfg.conditional:  # fakes get the real batch's labels: D compares like with like
+            real, labels = self.sampler.sample_labeled(cfg.batch_size, self.data_rng)
+        else:
+            real, labels = self.sampler.sample(cfg.batch_size, self.data_rng), None
         with torch.no_grad():
-            fake = self.generator(self._noise(cfg.batch_size, self.noise_rng))
-        d_real, d_fake = D(real), D(fake)
+            fake = self._g(self._noise(cfg.batch_size, self.noise_rng), labels)
+        d_real, d_fake = self._d(real, labels), self._d(fake, labels)
         value = loss.d_loss(d_real, d_fake)
         total = value
         if loss.gradient_penalty and cfg.gp_lambda > 0:
-            total = value + cfg.gp_lambda * gradient_penalty(D, real, fake, self.noise_rng)
+            penalty = gradient_penalty(lambda x: self._d(x, labels), real, fake, self.noise_rng)
+            total = value + cfg.gp_lambda * penalty
         self.opt_d.zero_grad(set_to_none=True)
         total.backward()
         norm = _grad_norm(D)
@@ -183,9 +214,11 @@ class Trainer:
 
     def _generator_update(self, loss: Loss) -> tuple[torch.Tensor, torch.Tensor]:
         cfg = self.config
-        fake = self.generator(self._noise(cfg.batch_size, self.noise_rng))
+        labels = (torch.randint(10, (cfg.batch_size,), generator=self.noise_rng,
+                                device=self.device) if cfg.conditional else None)
+        fake = self._g(self._noise(cfg.batch_size, self.noise_rng), labels)
         # D's parameters get gradients here too; they are cleared before D's next update.
-        value = loss.g_loss(self.discriminator(fake))
+        value = loss.g_loss(self._d(fake, labels))
         self.opt_g.zero_grad(set_to_none=True)
         value.backward()
         norm = _grad_norm(self.generator)
@@ -198,10 +231,13 @@ class Trainer:
         """Switch to ``config`` mid-run, keeping the networks wherever that makes sense."""
         plan = plan_change(self.config, config)
         changed = plan.changed
-        self.config = config
         if plan.rebuilt:
-            self._build()
+            # Build the new run completely before giving up the old one: if it fails (MNIST
+            # missing, out of memory) this Trainer is still the old, working run.
+            fresh = Trainer(config)
+            self.__dict__.update(fresh.__dict__)
             return plan
+        self.config = config
         if set(changed) & OPTIMIZER_FIELDS:
             self._build_optimizers()
         else:
@@ -218,14 +254,32 @@ class Trainer:
     # --- views for metrics and plots ----------------------------------------------------
 
     @torch.no_grad()
-    def generate(self, noise: torch.Tensor | None = None) -> np.ndarray:
-        """G applied to the fixed evaluation noise (or given noise), as a float32 array."""
-        z = self.eval_noise if noise is None else noise.to(self.device)
-        return self.generator(z).float().cpu().numpy()
+    def generate(
+        self, noise: torch.Tensor | None = None, labels: torch.Tensor | None = None
+    ) -> np.ndarray:
+        """G applied to the fixed evaluation noise (or given noise), as a float32 array.
 
-    def evaluate(self, samples: np.ndarray | None = None) -> dict[str, float | int | None]:
-        """Mode metrics of the generated points, where the dataset has modes."""
+        G runs in eval mode: batch norm uses its running statistics, so a sample depends on
+        its own noise only, not on which other samples share the batch (the live grid of 100
+        and the metrics' 2,000 show the same digit for the same noise).
+        """
+        z = self.eval_noise if noise is None else noise.to(self.device)
+        if labels is None and self.eval_labels is not None:
+            labels = self.eval_labels[: len(z)]
+        was_training = self.generator.training
+        self.generator.eval()
+        try:
+            out = self._g(z, None if labels is None else labels.to(self.device))
+        finally:
+            self.generator.train(was_training)
+        return out.float().cpu().numpy()
+
+    def evaluate(self, samples: np.ndarray | None = None) -> dict[str, Any]:
+        """Mode metrics of generated points (where the dataset has modes), or for images the
+        classifier's class metrics. ``samples`` are the first ``len(samples)`` eval samples."""
         samples = self.generate() if samples is None else samples
+        if self.is_image:
+            return self._image_metrics(samples)
         modes = self.sampler.modes
         if modes is None:
             return {
@@ -235,6 +289,17 @@ class Trainer:
                 "mode_kl": None,
             }
         return mode_metrics(samples, modes)
+
+    def _image_metrics(self, samples: np.ndarray) -> dict[str, Any]:
+        from playground.classifier import load_classifier
+        from playground.image_metrics import class_metrics, real_feature_stats
+
+        classifier = load_classifier(self.device)
+        if self._real_features is None:
+            self._real_features = real_feature_stats(self.eval_real, classifier)
+        images = torch.as_tensor(samples, device=self.device)
+        requested = None if self.eval_labels is None else self.eval_labels[: len(images)]
+        return class_metrics(images, classifier, self._real_features, requested)
 
     def generator_push(self, count: int) -> tuple[np.ndarray, np.ndarray]:
         """The first ``count`` fake points and the direction G's loss pushes each of them.

@@ -166,3 +166,45 @@ def test_a_pair_must_share_dataset_and_seed(root, tmp_path):
     wrong_kind = run_cli(root, "train", "--preset", "collapse-vs-wgan-gp", "--out",
                          str(tmp_path / "o"))
     assert wrong_kind.returncode == 2 and "pair" in wrong_kind.stderr
+
+
+MNIST_FAST = ["--steps", "20", "--set", "g_width=8", "--set", "d_width=8", "--set",
+              "log_every=10", "--set", "batch_size=16"]
+
+
+@pytest.mark.parametrize("conditional", [False, True])
+def test_train_mnist_writes_class_metrics_history_and_a_digit_grid(root, tmp_path, conditional):
+    from playground.png import decode_png_size
+
+    out = tmp_path / "mnist"
+    result = run_cli(root, "train", "--preset", "mnist-dcgan", *MNIST_FAST,
+                     "--set", f"conditional={str(conditional).lower()}", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((out / "metrics.json").read_text())
+    for key in ("steps", "wall_s", "iters_per_s", "classes_covered", "class_kl",
+                "mean_confidence", "fid_classifier", "d_loss", "g_loss", "diverged"):
+        assert metrics[key] is not None, key
+    assert 0 <= metrics["classes_covered"] <= 10 and metrics["fid_classifier"] > 0
+    assert ("label_accuracy" in metrics) == conditional
+    assert "test set" in metrics["data"]  # says it trained on the 10k test set
+    with open(out / "history.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["step"]) for r in rows] == [10, 20]
+    assert {"classes_covered", "class_kl", "mean_confidence", "fid_classifier"} <= set(rows[0])
+    assert decode_png_size((out / "samples.png").read_bytes()) == (302, 302)  # 10x10 digits
+    assert not (out / "samples.npy").exists()
+    assert "/10 classes" in result.stdout
+
+
+def test_missing_mnist_is_one_clear_line(root, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = dict(__import__("os").environ, MNIST_DIR=str(empty), HOME=str(tmp_path),
+               XDG_CACHE_HOME=str(tmp_path / "cache"), PLAYGROUND_OFFLINE="1")
+    result = subprocess.run([sys.executable, "-m", "playground", "train", "--preset",
+                             "mnist-dcgan", "--steps", "5", "--out", str(tmp_path / "o")],
+                            cwd=root, capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "MNIST not found" in lines[0] and "MNIST_DIR" in lines[0]
+    assert "Traceback" not in result.stderr

@@ -119,3 +119,22 @@ def test_overrides_parse_json_values():
 def test_config_is_frozen():
     with pytest.raises(AttributeError):
         TrainConfig().lr_g = 1.0  # type: ignore[misc]
+
+
+def test_network_size_is_capped_naming_the_width():
+    with pytest.raises(ConfigError, match="g_width.*parameters"):
+        TrainConfig(g_width=2048, g_layers=8, batch_size=8)
+    with pytest.raises(ConfigError, match="d_width.*parameters"):
+        TrainConfig(dataset="mnist", architecture="dcgan", d_width=1024, g_width=8, noise_dim=8)
+
+
+def test_image_settings_only_with_image_data():
+    with pytest.raises(ConfigError, match="architecture"):
+        TrainConfig(dataset="ring8", architecture="dcgan")
+    with pytest.raises(ConfigError, match="conditional"):
+        TrainConfig(dataset="ring8", conditional=True)
+    with pytest.raises(ConfigError, match="batch_size"):
+        TrainConfig(dataset="mnist", batch_size=4096, g_width=16, d_width=16)
+    cfg = TrainConfig(dataset="mnist", architecture="dcgan", conditional="true")
+    assert cfg.conditional is True and cfg.architecture == "dcgan"
+    assert TrainConfig.from_json(cfg.to_json()) == cfg

@@ -174,9 +174,15 @@ def where_to_put_files() -> str:
 def load_mnist(
     prefer: str = "train",
     base_url: str = MIRROR,
-    allow_download: bool = True,
+    allow_download: bool | None = None,
 ) -> MnistData:
-    """MNIST by the lookup order above; MnistError with instructions when there is none."""
+    """MNIST by the lookup order above; MnistError with instructions when there is none.
+
+    ``allow_download`` None means: yes, unless ``PLAYGROUND_OFFLINE`` is set (to anything but
+    0), which tests and air-gapped machines use to fail at once instead of after a timeout.
+    """
+    if allow_download is None:
+        allow_download = os.environ.get("PLAYGROUND_OFFLINE", "") in ("", "0")
     other = "test" if prefer == "train" else "train"
     places = []
     if os.environ.get("MNIST_DIR"):

@@ -1,0 +1,146 @@
+"""Image GAN metrics from the shipped MNIST classifier (``playground.classifier``).
+
+- ``classes_covered``: digits receiving at least 2% of the generated samples. A collapsed
+  generator draws a few digits only; this counts how many it still makes.
+- ``class_kl``: KL(class histogram ‖ uniform over 10), natural log. 0 for a perfectly balanced
+  generator, log(10) ≈ 2.30 for one that draws a single digit: the image analogue of ``mode_kl``.
+- ``mean_confidence``: mean max-softmax probability. Sharp, digit-like samples score near 1;
+  blurry or in-between shapes score lower (a cheap stand-in for sample quality).
+- ``fid_classifier``: the Fréchet distance between Gaussians fitted to the classifier's
+  penultimate features (128-d) of real and generated images, over ≥ 2,000 samples each
+  (fewer makes the covariance estimate, and so the number, noisy and biased upward).
+- ``label_accuracy`` (conditional GANs): how often a sample is classified as the digit it was
+  asked for.
+
+**fid_classifier is not FID as in papers.** Published FID uses Inception-v3 pool features of
+ImageNet-sized images; ours uses our small LeNet's features of 28x28 digits. Its scale and
+behaviour differ, so its numbers are NOT comparable with Inception-based FID values: compare them
+only between runs of this project (same shipped classifier, same sample count).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from playground.classifier import NUM_CLASSES, DigitClassifier
+
+COVERED_FRACTION = 0.02  # a class is covered if it gets at least this share of the samples
+CHUNK = 500  # images per classifier call: bounded memory, cheap for 2,000 images
+MAX_CLASS_KL = math.log(NUM_CLASSES)  # class_kl of a generator that draws one digit only
+
+
+def feature_stats(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, covariance) of ``features`` (n, d), in float64 (FID subtracts large numbers)."""
+    features = np.asarray(features, dtype=np.float64)
+    if features.ndim != 2 or len(features) < 2:
+        raise ValueError(f"need features of shape (n ≥ 2, d), got {features.shape}")
+    return features.mean(axis=0), np.cov(features, rowvar=False)
+
+
+def _sqrt_psd(matrix: np.ndarray) -> np.ndarray:
+    """Square root of a symmetric positive semi-definite matrix (tiny negative eigenvalues → 0)."""
+    values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
+    return (vectors * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
+
+
+def frechet_distance(
+    mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma2: np.ndarray
+) -> float:
+    """Fréchet distance between N(mu1, sigma1) and N(mu2, sigma2).
+
+    ‖mu1 − mu2‖² + tr(S1) + tr(S2) − 2 tr((S1 S2)^½). The trace term is computed without scipy
+    as the sum of square roots of the eigenvalues of the symmetric matrix S1^½ S2 S1^½ (same
+    eigenvalues as S1 S2, and symmetric, so ``eigh`` is exact and stable; rounding negatives are
+    clipped to 0). Identical statistics give 0.
+    """
+    mu1, mu2 = np.asarray(mu1, np.float64), np.asarray(mu2, np.float64)
+    sigma1, sigma2 = np.atleast_2d(sigma1).astype(np.float64), np.atleast_2d(sigma2).astype(
+        np.float64)
+    if mu1.shape != mu2.shape or sigma1.shape != sigma2.shape:
+        raise ValueError(f"shapes differ: {mu1.shape}/{sigma1.shape} vs {mu2.shape}/{sigma2.shape}")
+    root1 = _sqrt_psd(sigma1)
+    inner = root1 @ sigma2 @ root1
+    eigenvalues = np.linalg.eigvalsh((inner + inner.T) / 2)
+    trace_sqrt = float(np.sqrt(np.clip(eigenvalues, 0.0, None)).sum())
+    diff = mu1 - mu2
+    distance = float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * trace_sqrt)
+    return max(distance, 0.0)
+
+
+def _as_images(images: torch.Tensor) -> torch.Tensor:
+    """(n, 1, 28, 28) view of images given as (n, 1, 28, 28), (n, 28, 28) or (n, 784)."""
+    if images.dim() == 4 and images.shape[1:] == (1, 28, 28):
+        return images
+    if images.dim() in (2, 3) and images[0].numel() == 784:
+        return images.reshape(-1, 1, 28, 28)
+    raise ValueError(f"expected images of shape (n, 1, 28, 28), got {tuple(images.shape)}")
+
+
+def classify(
+    images: torch.Tensor, classifier: DigitClassifier
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(softmax probabilities (n, 10), penultimate features (n, 128)), on the CPU, float32.
+
+    Runs the classifier in chunks of ``CHUNK`` under no_grad on the classifier's own device,
+    wherever the images are.
+    """
+    images = _as_images(images)
+    if len(images) == 0:
+        raise ValueError("no images to classify")
+    device = next(classifier.parameters()).device
+    probabilities, features = [], []
+    with torch.no_grad():
+        for start in range(0, len(images), CHUNK):
+            chunk = images[start:start + CHUNK].to(device, torch.float32)
+            feats = classifier.features(chunk)
+            probabilities.append(torch.softmax(classifier.head(feats), dim=1).cpu())
+            features.append(feats.cpu())
+    return torch.cat(probabilities), torch.cat(features)
+
+
+def real_feature_stats(
+    images: torch.Tensor, classifier: DigitClassifier
+) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, covariance) of the classifier features of real images: compute once per run."""
+    return feature_stats(classify(images, classifier)[1].numpy())
+
+
+def class_metrics(
+    images: torch.Tensor,
+    classifier: DigitClassifier,
+    real_stats: tuple[np.ndarray, np.ndarray] | None = None,
+    requested: torch.Tensor | None = None,
+) -> dict:
+    """Class coverage, balance, confidence and (given ``real_stats``) classifier FID.
+
+    Returns ``classes_covered`` (int), ``class_kl`` (float), ``mean_confidence`` (float),
+    ``class_histogram`` (10 fractions), ``fid_classifier`` (float, or None without
+    ``real_stats``) and, when ``requested`` labels (n,) are given, ``label_accuracy``.
+    Use ≥ 2,000 images for ``fid_classifier``; see the module docstring for what it is not.
+    """
+    probabilities, features = classify(images, classifier)
+    predicted = probabilities.argmax(dim=1)
+    counts = torch.bincount(predicted, minlength=NUM_CLASSES).double()
+    histogram = (counts / counts.sum()).numpy()
+    nonzero = histogram[histogram > 0]
+    result: dict = {
+        "classes_covered": int((histogram >= COVERED_FRACTION).sum()),
+        "class_kl": float(max((nonzero * np.log(nonzero * NUM_CLASSES)).sum(), 0.0)),
+        "mean_confidence": float(probabilities.max(dim=1).values.mean()),
+        "class_histogram": [float(f) for f in histogram],
+        "fid_classifier": None,
+    }
+    if real_stats is not None:
+        if len(features) < 2:
+            raise ValueError("fid_classifier needs at least 2 images (and ≥ 2,000 to mean much)")
+        mu, sigma = feature_stats(features.numpy())
+        result["fid_classifier"] = frechet_distance(mu, sigma, *real_stats)
+    if requested is not None:
+        requested = requested.reshape(-1).to("cpu", torch.long)
+        if len(requested) != len(predicted):
+            raise ValueError(f"{len(requested)} requested labels for {len(predicted)} images")
+        result["label_accuracy"] = float((predicted == requested).double().mean())
+    return result
