@@ -11,10 +11,14 @@ import math
 from typing import Any
 
 from playground.config import ConfigError, TrainConfig
+from playground.data import is_image_dataset
+from playground.presets import load_preset
 
 # Control order is the order of values in UI callbacks.
 CONTROL_FIELDS = (
     "dataset",
+    "architecture",
+    "conditional",
     "batch_size",
     "noise",
     "noise_dim",
@@ -35,6 +39,28 @@ CONTROL_FIELDS = (
     "seed",
 )
 LOG_FIELDS = frozenset({"lr_g", "lr_d"})  # shown as log10 sliders
+DEFAULT_PRESET = "mode-collapse"  # what the page opens with, and the 2-D defaults
+IMAGE_DEFAULT_PRESET = "mnist-dcgan"  # the defaults when a user switches to an image dataset
+
+
+def kind_preset(dataset: str) -> str:
+    """The preset whose settings suit this kind of data (points or images)."""
+    return IMAGE_DEFAULT_PRESET if is_image_dataset(dataset) else DEFAULT_PRESET
+
+
+def kind_defaults(dataset: str) -> TrainConfig:
+    """Settings for ``dataset`` when the user switches between points and images, where the
+    current nets make no sense (a 2-unit noise and 128-wide MLP for digits, or a DCGAN for
+    points). Drawn points ("custom") need a drawing first, so they get the 2-D preset as is."""
+    config = load_preset(kind_preset(dataset)).config
+    return config if dataset in (config.dataset, "custom") else config.with_changes(
+        dataset=dataset)
+
+
+def digits_view(picked: list[Any] | None) -> tuple[int, ...]:
+    """The digit picker's ticks as sorted digits; nothing ticked means all ten."""
+    digits = sorted({int(d) for d in picked or () if str(d).strip().isdigit() and int(d) < 10})
+    return tuple(digits) or tuple(range(10))
 
 
 def to_control(name: str, cfg: TrainConfig) -> Any:

@@ -11,9 +11,11 @@ import time
 from typing import Any
 
 import numpy as np
+import torch
 
 from playground.config import TrainConfig
-from playground.snapshot import HISTORY_KEYS, Snapshot, ViewOptions, frozen
+from playground.png import image_grid
+from playground.snapshot import HISTORY_KEYS, METRIC_KEYS, Snapshot, ViewOptions, frozen
 from playground.trainer import Trainer
 
 FAKE_POINTS = 1000  # drawn fake points (the metrics use the full eval batch)
@@ -21,6 +23,10 @@ REAL_POINTS = 600
 ARROWS = 150
 MAX_HISTORY = 600  # rows kept; past it every other row is dropped and the stride doubles
 SLOW_MOTION_STEPS_PER_S = 4.0
+IMAGE_EVAL_SAMPLES = 500  # live class metrics of an image run (the CLI's use all 2,000)
+IMAGE_STRIDE = 10  # image runs log losses every 10 steps at first...
+IMAGE_METRICS_EVERY_S = 2.0  # ...but run the classifier (~0.3 s for 500) at most this often
+GRID_COLUMNS = 10
 
 
 class LiveRun:
@@ -37,10 +43,11 @@ class LiveRun:
 
     def _new_run(self) -> None:
         self.history: dict[str, list[float]] = {key: [] for key in HISTORY_KEYS}
-        self.stride = 5
+        self.stride = IMAGE_STRIDE if self.trainer.is_image else 5
+        self._next_image_metrics = 0.0
         self.prev_fake: np.ndarray | None = None
-        self.last_metrics: dict[str, Any] = self.trainer.evaluate()
-        self._record_history(force=True)
+        self.last_metrics: dict[str, Any] = {}
+        self._record_history(force=True)  # evaluates step 0
         self._rate_window: list[tuple[float, int]] = []
         self._next_slow_step = 0.0
         self._last_drawn: tuple | None = None
@@ -150,16 +157,21 @@ class LiveRun:
         if not force and step % self.stride != 0:
             return
         stats = trainer.last_stats
-        self.last_metrics = trainer.evaluate()
+        if not trainer.is_image:
+            self.last_metrics = trainer.evaluate()
+        elif force or time.perf_counter() >= self._next_image_metrics:
+            # The classifier costs ~15% of a DCGAN step per image: evaluate on a clock, not
+            # every logged step, so watching never halves the training speed.
+            self.last_metrics = trainer.evaluate(
+                trainer.generate(trainer.eval_noise[:IMAGE_EVAL_SAMPLES]))
+            self._next_image_metrics = time.perf_counter() + IMAGE_METRICS_EVERY_S
         row = {
             "step": step,
             "d_loss": stats.d_loss if stats else np.nan,
             "g_loss": stats.g_loss if stats else np.nan,
             "wasserstein": stats.wasserstein if stats and stats.wasserstein is not None
             else np.nan,
-            "modes_covered": _num(self.last_metrics.get("modes_covered")),
-            "high_quality_frac": _num(self.last_metrics.get("high_quality_frac")),
-            "mode_kl": _num(self.last_metrics.get("mode_kl")),
+            **{key: _num(self.last_metrics.get(key)) for key in METRIC_KEYS},
         }
         for key in HISTORY_KEYS:
             self.history[key].append(row[key])
@@ -177,7 +189,32 @@ class LiveRun:
         t = self.trainer
         return (t.steps_done, self.playing, self.message, t.config, view, id(t.generator))
 
+    def _common(self, view: ViewOptions) -> dict[str, Any]:
+        """Snapshot fields that points and images share."""
+        trainer = self.trainer
+        self.seq += 1
+        self._last_drawn = self._state_key(view)
+        return dict(
+            session_id=self.session_id,
+            seq=self.seq,
+            step=trainer.steps_done,
+            playing=self.playing,
+            diverged=trainer.diverged,
+            message=self.message,
+            config=trainer.config,
+            bounds=trainer.sampler.bounds,
+            critic=trainer.loss.critic,
+            history={k: frozen(np.asarray(v, dtype=np.float32)) for k, v in self.history.items()},
+            metrics=dict(self.last_metrics),
+            iters_per_s=round(self.iters_per_s(), 1),
+            device=str(trainer.device),
+            modes_total=int(self.last_metrics.get("modes_total") or 0),
+            created=time.time(),
+        )
+
     def snapshot(self, view: ViewOptions) -> Snapshot:
+        if self.trainer.is_image:
+            return self._image_snapshot(view)
         trainer = self.trainer
         fake = trainer.generate(trainer.eval_noise[:FAKE_POINTS])
         arrows = None
@@ -189,33 +226,40 @@ class LiveRun:
             if not trainer.diverged
             else np.zeros((view.resolution, view.resolution), np.float32)
         )
-        self.seq += 1
         snap = Snapshot(
-            session_id=self.session_id,
-            seq=self.seq,
-            step=trainer.steps_done,
-            playing=self.playing,
-            diverged=trainer.diverged,
-            message=self.message,
-            config=trainer.config,
-            bounds=trainer.sampler.bounds,
-            critic=trainer.loss.critic,
+            **self._common(view),
             real=frozen(trainer.eval_real[:REAL_POINTS]),
             fake=frozen(fake),
             surface=frozen(surface),
-            history={k: frozen(np.asarray(v, dtype=np.float32)) for k, v in self.history.items()},
-            metrics=dict(self.last_metrics),
-            iters_per_s=round(self.iters_per_s(), 1),
-            device=str(trainer.device),
-            modes_total=int(self.last_metrics.get("modes_total") or 0),
-            created=time.time(),
             prev_fake=frozen(self.prev_fake) if view.trails else None,
             arrows=frozen(arrows),
             manifold=frozen(manifold),
         )
         self.prev_fake = fake
-        self._last_drawn = self._state_key(view)
         return snap
+
+    def _image_snapshot(self, view: ViewOptions) -> Snapshot:
+        """A grid of digits from fixed noise (the same noise every frame, so change over time
+        is visible): 10x10 samples, or for a cGAN one row of ten per requested digit."""
+        trainer = self.trainer
+        noise = trainer.eval_noise
+        if trainer.config.conditional:
+            rows = tuple(sorted(set(view.digits))) or tuple(range(10))
+            labels = torch.tensor(rows, device=trainer.device).repeat_interleave(GRID_COLUMNS)
+            images = trainer.generate(noise[:GRID_COLUMNS].repeat(len(rows), 1), labels)
+        else:
+            rows = ()
+            images = trainer.generate(noise[: GRID_COLUMNS * GRID_COLUMNS])
+        empty = np.zeros((0, 2), np.float32)
+        return Snapshot(
+            **self._common(view),
+            real=frozen(empty),
+            fake=frozen(empty),
+            surface=frozen(np.zeros((1, 1), np.float32)),
+            digit_grid=image_grid(images, columns=GRID_COLUMNS),
+            grid_rows=rows,
+            data_note=trainer.sampler.note,
+        )
 
 
 def _num(value: Any) -> float:

@@ -13,15 +13,16 @@ import numpy as np
 
 from playground.config import TrainConfig
 
-HISTORY_KEYS = (
-    "step",
-    "d_loss",
-    "g_loss",
-    "wasserstein",
+METRIC_KEYS = (  # what the curves can show; a run records NaN for those it lacks
     "modes_covered",
     "high_quality_frac",
     "mode_kl",
+    "classes_covered",
+    "class_kl",
+    "mean_confidence",
+    "fid_classifier",
 )
+HISTORY_KEYS = ("step", "d_loss", "g_loss", "wasserstein", *METRIC_KEYS)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class ViewOptions:
     manifold: bool = False
     trails: bool = False
     resolution: int = 40
+    digits: tuple[int, ...] = ()  # cGAN: the digits to draw, a row each (empty: all ten)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class Snapshot:
     prev_fake: np.ndarray | None = None  # the previous frame's fakes, for trails
     arrows: np.ndarray | None = None  # (a, 2) push directions at fake[:a]
     manifold: np.ndarray | None = None  # (lines, points, 2)
+    digit_grid: np.ndarray | None = None  # images: uint8 (H, W) grid from fixed noise
+    grid_rows: tuple[int, ...] = ()  # cGAN: the digit each grid row shows
+    data_note: str = ""  # images: which data it trains on (e.g. only the 10k test set)
 
 
 def frozen(array: np.ndarray | None) -> np.ndarray | None:

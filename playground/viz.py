@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from playground.png import png_data_uri
 from playground.snapshot import Snapshot
 
 REAL_COLOUR = "#1a9850"  # green: real data, and "D says real"
@@ -161,12 +162,28 @@ def samples_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[s
     return {"data": traces, "layout": layout}
 
 
-CURVE_PANELS = (
-    ("losses", ("d_loss", "D loss", "#d95f02"), ("g_loss", "G loss", FAKE_COLOUR)),
-    ("modes", ("modes_covered", "modes covered", REAL_COLOUR),),
-    ("quality", ("high_quality_frac", "high-quality fraction", "#1f78b4"),
+# (panel title, y range or None, series (history key, label, colour)...)
+POINT_PANELS = (
+    ("losses", None, ("d_loss", "D loss", "#d95f02"), ("g_loss", "G loss", FAKE_COLOUR)),
+    ("modes", "modes", ("modes_covered", "modes covered", REAL_COLOUR)),
+    ("quality", [0, None], ("high_quality_frac", "high-quality fraction", "#1f78b4"),
      ("mode_kl", "mode KL", "#999999")),
 )
+IMAGE_PANELS = (
+    ("losses", None, ("d_loss", "D loss", "#d95f02"), ("g_loss", "G loss", FAKE_COLOUR)),
+    ("classes", [-0.3, 10.3], ("classes_covered", "classes covered (≥2%)", REAL_COLOUR)),
+    ("quality", [0, None], ("mean_confidence", "mean confidence", "#1f78b4"),
+     ("class_kl", "class KL", "#999999")),
+    ("FID*", [0, None], ("fid_classifier", "classifier FID (not Inception FID)", "#e7298a")),
+)
+
+
+def curve_panels(snap: Snapshot) -> list[tuple]:
+    """The panels for this kind of run, with the critic's Wasserstein estimate where it has one."""
+    panels = list(IMAGE_PANELS if snap.digit_grid is not None else POINT_PANELS)
+    if snap.critic and np.isfinite(snap.history["wasserstein"]).any():
+        panels[0] = panels[0] + (("wasserstein", "Wasserstein estimate", "#666666"),)
+    return panels
 
 
 def curves_figure(
@@ -175,43 +192,98 @@ def curves_figure(
     """Losses and metrics against iterations; several runs overlay (A/B comparison)."""
     traces: list[dict[str, Any]] = []
     dashes = ["solid", "dot", "dash"]
+    panels = curve_panels(histories[0][1]) if histories else list(POINT_PANELS)
     for run_index, (label, snap) in enumerate(histories):
         steps = snap.history["step"]
-        panels = list(CURVE_PANELS)
-        if snap.critic and np.isfinite(snap.history["wasserstein"]).any():
-            panels[0] = panels[0] + (("wasserstein", "Wasserstein estimate", "#666666"),)
-        for row, (_, *series) in enumerate(panels, start=1):
+        for row, (_, _, *series) in enumerate(curve_panels(snap), start=1):
             for key, name, colour in series:
-                values = snap.history[key]
                 traces.append({
                     "type": "scatter",
                     "mode": "lines",
                     "name": f"{label} {name}".strip(),
                     "x": typed(steps),
-                    "y": typed(values),
+                    "y": typed(snap.history[key]),
                     "xaxis": "x" if row == 1 else f"x{row}",
                     "yaxis": "y" if row == 1 else f"y{row}",
                     "line": {"color": colour, "width": 1.5, "dash": dashes[run_index % 3]},
                     "hoverinfo": "x+y+name",
                 })
     modes_total = max((snap.modes_total for _, snap in histories), default=0)
+    rows = len(panels)
     layout: dict[str, Any] = {
         "uirevision": "curves",
         "height": height,
         "margin": {"l": 45, "r": 10, "t": 10, "b": 30},
         "legend": {"orientation": "h", "y": -0.12, "font": {"size": 10}},
-        "grid": {"rows": 3, "columns": 1, "pattern": "independent", "roworder": "top to bottom"},
+        "grid": {"rows": rows, "columns": 1, "pattern": "independent",
+                 "roworder": "top to bottom"},
     }
-    for row, (label, *_) in enumerate(CURVE_PANELS, start=1):
+    for row, (label, y_range, *_) in enumerate(panels, start=1):
         suffix = "" if row == 1 else str(row)
-        layout[f"xaxis{suffix}"] = {"showticklabels": row == 3}
+        layout[f"xaxis{suffix}"] = {"showticklabels": row == rows}
         if row > 1:
             layout[f"xaxis{suffix}"]["matches"] = "x"
         layout[f"yaxis{suffix}"] = {"title": {"text": label, "font": {"size": 11}}}
-    if modes_total:
-        layout["yaxis2"]["range"] = [-0.3, modes_total + 0.3]
-    layout["yaxis3"]["range"] = [0, None]
+        if y_range == "modes":
+            y_range = [-0.3, modes_total + 0.3] if modes_total else None
+        if y_range is not None:
+            layout[f"yaxis{suffix}"]["range"] = y_range
     return {"data": traces, "layout": layout}
+
+
+def images_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[str, Any]:
+    """An image run's live view: the digit grid (a PNG, from fixed noise) above the class
+    histogram of the latest evaluation, next to the uniform target a healthy G matches."""
+    grid = snap.digit_grid
+    height_px, width_px = grid.shape
+    histogram = snap.metrics.get("class_histogram") or [0.0] * 10
+    digits = list(range(10))
+    traces: list[dict[str, Any]] = [
+        {"type": "image", "name": "generated digits", "source": png_data_uri(grid),
+         "xaxis": "x", "yaxis": "y", "hoverinfo": "skip"},
+        {"type": "bar", "name": "generated: share per class", "x": digits,
+         "y": [float(v) for v in histogram], "xaxis": "x2", "yaxis": "y2",
+         "marker": {"color": FAKE_COLOUR}, "hovertemplate": "digit %{x}: %{y:.1%}"},
+        {"type": "scatter", "mode": "lines", "name": "uniform target (10%)",
+         "x": [-0.5, 9.5], "y": [0.1, 0.1], "xaxis": "x2", "yaxis": "y2",
+         "line": {"color": REAL_COLOUR, "dash": "dash", "width": 2}, "hoverinfo": "skip"},
+    ]
+    cell = (height_px - 2) / max(len(snap.grid_rows), 1)
+    annotations = [
+        {"x": 0, "y": 2 + cell * (i + 0.5), "xref": "x", "yref": "y", "text": f"<b>{d}</b>",
+         "showarrow": False, "xanchor": "right", "font": {"size": 13}}
+        for i, d in enumerate(snap.grid_rows)
+    ]
+    if title:
+        annotations.append({"text": f"<b>{title}</b>", "xref": "paper", "yref": "paper",
+                            "x": 0, "y": 1.0, "yanchor": "bottom", "showarrow": False})
+    top = max(0.3, max(histogram, default=0.0) * 1.15)
+    layout = {
+        "uirevision": f"{snap.session_id}:{snap.config.dataset}:{title}",
+        "height": height,
+        "margin": {"l": 30, "r": 10, "t": 24 if title else 6, "b": 30},
+        "xaxis": {"domain": [0, 1], "range": [-0.5, width_px - 0.5], "visible": False,
+                  "constrain": "domain"},
+        "yaxis": {"domain": [0.3, 1], "range": [height_px - 0.5, -0.5], "visible": False,
+                  "scaleanchor": "x", "constrain": "domain"},
+        "xaxis2": {"domain": [0, 1], "anchor": "y2", "range": [-0.5, 9.5], "dtick": 1,
+                   "fixedrange": True, "zeroline": False,
+                   "title": {"text": "class (by the classifier)", "font": {"size": 11}}},
+        "yaxis2": {"domain": [0, 0.22], "anchor": "x2", "range": [0, top], "tickformat": ".0%",
+                   "fixedrange": True},
+        "legend": {"orientation": "h", "y": 0.245, "x": 0, "font": {"size": 10}},
+        "showlegend": True,
+        "annotations": annotations,
+        "plot_bgcolor": "#ffffff",
+    }
+    return {"data": traces, "layout": layout}
+
+
+def live_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[str, Any]:
+    """The main plot for any run: points with D's surface, or digits with their histogram."""
+    if snap.digit_grid is not None:
+        return images_figure(snap, title, height)
+    return samples_figure(snap, title, height)
 
 
 def status_text(snap: Snapshot) -> dict[str, Any]:
@@ -226,5 +298,11 @@ def status_text(snap: Snapshot) -> dict[str, Any]:
         "modes": f"{m.get('modes_covered')}/{m.get('modes_total')}" if m.get("modes_total")
         else "–",
         "hq": f"{m['high_quality_frac']:.0%}" if m.get("high_quality_frac") is not None else "–",
+        "classes": f"{m['classes_covered']}/10" if m.get("classes_covered") is not None
+        else "–",
+        "confidence": f"{m['mean_confidence']:.2f}" if m.get("mean_confidence") is not None
+        else "–",
+        "images": snap.digit_grid is not None,
+        "data_note": snap.data_note,
         "device": snap.device,
     }

@@ -1,0 +1,142 @@
+"""The page's building blocks: the live-plot element, the status line, the control panels and
+the texts beside them. Pure layout and formatting; ``ui`` wires them to sessions.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import plotly
+
+from playground.config import ACTIVATIONS, ARCHITECTURES, OPTIMIZERS, TrainConfig
+from playground.controls import config_to_query, to_control
+from playground.data import DATASET_DESCRIPTIONS, DATASET_NAMES
+from playground.losses import LOSSES
+from playground.presets import load_preset, preset_names
+from playground.viz import status_text
+
+FRAME_INTERVAL_S = 0.08  # ≥ 10 fresh frames/s where the machine allows
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+LIVE_PLOT_JS = (Path(__file__).parent / "static" / "live_plot.js").read_text()
+CSS = """
+.gp-status {font-size: 15px; padding: 6px 10px; border-radius: 6px; background: #f4f4f6;}
+.gp-status.bad {background: #fde2e1; color: #8a1c14;}
+.gp-status b {font-size: 18px;}
+.gp-flow {font-size: 13px; color: #555; letter-spacing: 0.02em;}
+"""
+
+
+def plot_element(elem_id: str, drawable: bool = False, height: int = 520) -> gr.HTML:
+    """A chart that stays mounted; new values go through Plotly.react (see live_plot.js)."""
+    return gr.HTML(
+        value=None,
+        html_template=(
+            f'<div class="gp-plot" data-drawable="{int(drawable)}" '
+            f'style="width:100%;min-height:{height}px"></div>'
+        ),
+        js_on_load=LIVE_PLOT_JS,
+        head=f'<script src="/gradio_api/file={PLOTLY_JS}"></script>',
+        elem_id=elem_id,
+        apply_default_css=False,
+        padding=False,
+    )
+
+
+def status_html(snap: Any, notice: str = "") -> str:
+    if snap is None:
+        return f'<div class="gp-status">starting… {html.escape(notice)}</div>'
+    s = status_text(snap)
+    bad = " bad" if s["diverged"] or s["message"].startswith("error") else ""
+    state = "▶ playing" if s["playing"] else "❚❚ paused"
+    quality = (f"classes {s['classes']} · confidence {s['confidence']}" if s["images"]
+               else f"modes {s['modes']} · high-quality {s['hq']}")
+    note = f"<br><i>{html.escape(s['data_note'])}</i>" if s["data_note"] else ""
+    return (
+        f'<div class="gp-status{bad}" id="gp-status" data-step="{s["step"]}">'
+        f"<b>iteration {s['step']:,}</b> · {s['iters_per_s']:.0f} it/s · {state} · "
+        f"{quality} · {s['device']}<br>"
+        f"{html.escape(notice or s['message'])}{note}</div>"
+    )
+
+
+def preset_text(name: str) -> str:
+    preset = load_preset(name)
+    text = f"**{preset.name}**: {preset.description}"
+    if preset.watch_for:
+        text += f"\n\n**What to watch for:** {preset.watch_for}"
+    return text
+
+
+def dataset_text(name: str) -> str:
+    return f"*{DATASET_DESCRIPTIONS.get(name, '')}*"
+
+
+def loss_text(name: str) -> str:
+    loss = LOSSES.get(name)
+    return f"*{loss.description}*" if loss else ""
+
+
+def _network_controls(c: dict[str, Any], net: str, title: str, default: TrainConfig) -> None:
+    """Depth, width, learning rate and optimiser of G (net="g") or D (net="d")."""
+    gr.Markdown(f"**{title}**")
+    c[f"{net}_layers"] = gr.Slider(1, 8, getattr(default, f"{net}_layers"), step=1,
+                                   label="hidden layers")
+    c[f"{net}_width"] = gr.Slider(2, 512, getattr(default, f"{net}_width"), step=1,
+                                  label="neurons per layer")
+    c[f"lr_{net}"] = gr.Slider(-5, 0, to_control(f"lr_{net}", default), step=0.1,
+                               label="learning rate (log10: -3 = 0.001)", elem_id=f"lr-{net}")
+    c[f"optimizer_{net}"] = gr.Dropdown(
+        list(OPTIMIZERS), value=getattr(default, f"optimizer_{net}"), label="optimiser"
+    )
+
+
+def build_controls(default: TrainConfig) -> dict[str, Any]:
+    """The knobs, in GAN Lab's left-to-right order: data/noise → G → D → loss."""
+    c: dict[str, Any] = {}
+    with gr.Row(equal_height=False):
+        with gr.Column(min_width=220):
+            gr.Markdown("**Data and noise**")
+            c["dataset"] = gr.Dropdown(list(DATASET_NAMES), value=default.dataset, label="dataset",
+                                       info="custom = your drawn points", elem_id="dataset")
+            c["dataset_info"] = gr.Markdown(dataset_text(default.dataset))
+            c["architecture"] = gr.Dropdown(
+                list(ARCHITECTURES), value=default.architecture, label="architecture",
+                info="dcgan: convolutional nets, for images", elem_id="architecture")
+            c["conditional"] = gr.Checkbox(default.conditional, elem_id="conditional",
+                                           label="conditional GAN (images: G and D see the digit)")
+            c["batch_size"] = gr.Slider(8, 2048, default.batch_size, step=8, label="batch size")
+            c["noise"] = gr.Radio(["gaussian", "uniform"], value=default.noise,
+                                  label="noise distribution")
+            c["noise_dim"] = gr.Slider(1, 64, default.noise_dim, step=1, label="noise dimensions")
+            c["seed"] = gr.Number(default.seed, precision=0, label="seed", elem_id="seed")
+        with gr.Column(min_width=220):
+            _network_controls(c, "g", "Generator", default)
+            c["activation"] = gr.Dropdown(list(ACTIVATIONS), value=default.activation,
+                                          label="activation (G and D)")
+        with gr.Column(min_width=220):
+            _network_controls(c, "d", "Discriminator", default)
+            c["spectral_norm"] = gr.Checkbox(default.spectral_norm,
+                                             label="spectral normalisation")
+        with gr.Column(min_width=220):
+            gr.Markdown("**Loss**")
+            c["loss"] = gr.Dropdown(list(LOSSES), value=default.loss, label="loss",
+                                    elem_id="loss")
+            c["loss_info"] = gr.Markdown(loss_text(default.loss))
+            c["n_critic"] = gr.Slider(1, 10, default.n_critic, step=1,
+                                      label="D steps per G step (n_critic)")
+            c["gp_lambda"] = gr.Number(default.gp_lambda, label="gradient penalty λ (wgan-gp)",
+                                       elem_id="gp-lambda")
+            c["clip"] = gr.Number(default.clip, label="weight clip c (wgan)")
+    return c
+
+
+def share_query(config: TrainConfig) -> str:
+    """``?preset=NAME&...`` for the preset that needs the fewest changes to become ``config``."""
+    options = []
+    for name in preset_names():
+        query = config_to_query(config, load_preset(name).config)
+        options.append((len(query), f"?preset={name}" + ("&" + query[1:] if query else "")))
+    return min(options)[1]

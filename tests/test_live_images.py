@@ -1,0 +1,76 @@
+"""An MNIST run in the live view: digit grid, class histogram, curves, the cGAN digit picker."""
+
+import base64
+import json
+
+import numpy as np
+
+from playground.config import TrainConfig
+from playground.live import LiveRun
+from playground.png import decode_png_size
+from playground.snapshot import ViewOptions
+from playground.viz import curves_figure, live_figure, status_text
+
+MNIST_SMALL = TrainConfig(dataset="mnist", architecture="dcgan", g_width=8, d_width=8,
+                          noise_dim=16, batch_size=16, eval_samples=500)
+
+
+def _png(figure) -> bytes:
+    source = next(t for t in figure["data"] if t["type"] == "image")["source"]
+    assert source.startswith("data:image/png;base64,")
+    return base64.b64decode(source.split(",", 1)[1])
+
+
+def test_image_run_draws_a_digit_grid_that_changes_with_training():
+    run = LiveRun("s", MNIST_SMALL)
+    first = run.snapshot(ViewOptions())
+    assert first.digit_grid is not None and first.digit_grid.dtype == np.uint8
+    run.step(5)
+    second = run.snapshot(ViewOptions())
+    assert second.step == 5
+    assert not np.array_equal(first.digit_grid, second.digit_grid)  # G learned something
+    figure = live_figure(second)
+    width, height = decode_png_size(_png(figure))
+    assert (width, height) == (second.digit_grid.shape[1], second.digit_grid.shape[0])
+    assert width == 10 * 30 + 2  # ten columns of 28 px digits with 2 px padding
+    bar = next(t for t in figure["data"] if t["type"] == "bar")
+    assert len(bar["y"]) == 10 and abs(sum(bar["y"]) - 1) < 1e-6  # class shares
+    target = next(t for t in figure["data"] if "uniform" in t["name"])
+    assert target["y"] == [0.1, 0.1]
+    assert len(json.dumps(figure)) < 150_000  # a frame stays small
+
+
+def test_image_run_records_class_metrics_in_its_history_and_status():
+    run = LiveRun("s", MNIST_SMALL)
+    run.step(40)
+    snap = run.snapshot(ViewOptions())
+    history = snap.history
+    assert len(history["step"]) >= 2
+    assert np.isfinite(history["classes_covered"]).all()
+    assert np.isfinite(history["mean_confidence"]).all()
+    assert np.isnan(history["modes_covered"]).all()  # no 2-D modes in an image run
+    curves = curves_figure([("", snap)])
+    names = {t["name"] for t in curves["data"]}
+    assert {"classes covered (≥2%)", "mean confidence", "D loss"} <= names
+    assert curves["layout"]["grid"]["rows"] == 4
+    status = status_text(snap)
+    assert status["images"] and status["classes"].endswith("/10")
+    assert "test set" in status["data_note"]  # only the 10k test set is shared here: say so
+
+
+def test_conditional_grid_shows_one_row_per_picked_digit():
+    run = LiveRun("s", MNIST_SMALL.with_changes(conditional=True))
+    snap = run.snapshot(ViewOptions(digits=(3, 7)))
+    assert snap.grid_rows == (3, 7)
+    assert snap.digit_grid.shape == (2 * 30 + 2, 10 * 30 + 2)
+    labels = [a["text"] for a in live_figure(snap)["layout"]["annotations"]]
+    assert labels == ["<b>3</b>", "<b>7</b>"]
+    everything = run.snapshot(ViewOptions())
+    assert everything.grid_rows == tuple(range(10))
+
+
+def test_a_changed_digit_pick_redraws_even_when_paused():
+    run = LiveRun("s", MNIST_SMALL.with_changes(conditional=True))
+    run.snapshot(ViewOptions(digits=(1,)))
+    assert not run.changed_since_drawn(ViewOptions(digits=(1,)))
+    assert run.changed_since_drawn(ViewOptions(digits=(1, 2)))
