@@ -102,9 +102,8 @@ def _sweep(args: argparse.Namespace) -> int:
     results = run_seeds(config, list(range(args.seeds)), args.processes)
     summary = write_sweep(results, args.out)
     for result in results:
-        m = result.metrics
-        print(f"seed {result.config.seed}: {m.get('modes_covered')}/{m.get('modes_total')} modes,"
-              f" HQ {m.get('high_quality_frac') or 0:.2f}, {m['wall_s']:.1f} s")
+        print(f"seed {result.config.seed}: {metric_summary(result.metrics)},"
+              f" {result.metrics['wall_s']:.1f} s")
     print(f"{preset.name}: {format_summary(summary)} → {args.out}")
     return 0
 
@@ -143,22 +142,26 @@ def _train(args: argparse.Namespace) -> int:
     write_run(result, args.out)
     m = result.metrics
     summary = f"{preset.name}: {m['steps']} steps in {m['wall_s']:.1f} s"
-    if m.get("modes_total"):
-        summary += (
-            f", {m['modes_covered']}/{m['modes_total']} modes,"
-            f" high-quality {m['high_quality_frac']:.0%}, mode KL {m['mode_kl']:.2f}"
-        )
-    if m.get("classes_covered") is not None:
-        summary += (
-            f", {m['classes_covered']}/10 classes, confidence {m['mean_confidence']:.2f},"
-            f" class KL {m['class_kl']:.2f}, classifier FID {m['fid_classifier']:.0f}"
-        )
-        if m.get("label_accuracy") is not None:
-            summary += f", right digit {m['label_accuracy']:.0%}"
+    if metric_summary(m):
+        summary += ", " + metric_summary(m)
     if m["diverged"]:
         summary += " — DIVERGED (NaN/inf loss): lower the learning rates"
     print(summary + f" → {args.out}")
     return 0
+
+
+def metric_summary(m: dict) -> str:
+    """A run's quality in words: modes for 2-D mixtures, classes for images."""
+    if m.get("classes_covered") is not None:
+        text = (f"{m['classes_covered']}/10 classes, confidence {m['mean_confidence']:.2f},"
+                f" class KL {m['class_kl']:.2f}, classifier FID {m['fid_classifier']:.0f}")
+        if m.get("label_accuracy") is not None:
+            text += f", right digit {m['label_accuracy']:.0%}"
+        return text
+    if m.get("modes_total"):
+        return (f"{m['modes_covered']}/{m['modes_total']} modes,"
+                f" high-quality {m['high_quality_frac']:.0%}, mode KL {m['mode_kl']:.2f}")
+    return ""
 
 
 def _progress_bar(total: int, name: str):

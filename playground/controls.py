@@ -74,12 +74,11 @@ def controls_from_config(cfg: TrainConfig) -> list[Any]:
     return [to_control(name, cfg) for name in CONTROL_FIELDS]
 
 
-def config_from_controls(
-    base: TrainConfig, values: list[Any] | tuple[Any, ...], drawn: str = ""
-) -> TrainConfig:
-    """The config the controls describe; ConfigError (naming the field) if a value is bad."""
+def control_changes(names: tuple[str, ...], values: list[Any] | tuple[Any, ...]
+                    ) -> dict[str, Any]:
+    """Control values as config changes (log sliders → numbers); ConfigError for an empty one."""
     changes: dict[str, Any] = {}
-    for name, value in zip(CONTROL_FIELDS, values, strict=True):
+    for name, value in zip(names, values, strict=True):
         if value is None or (isinstance(value, str) and not value.strip()):
             raise ConfigError(name, value, "a value (this control is empty)")
         if name in LOG_FIELDS:
@@ -88,6 +87,14 @@ def config_from_controls(
                 raise ConfigError(name, value, "a finite number")
             value = float(f"{10 ** exponent:.3g}")
         changes[name] = value
+    return changes
+
+
+def config_from_controls(
+    base: TrainConfig, values: list[Any] | tuple[Any, ...], drawn: str = ""
+) -> TrainConfig:
+    """The config the controls describe; ConfigError (naming the field) if a value is bad."""
+    changes = control_changes(CONTROL_FIELDS, values)
     if changes.get("dataset") == "custom":
         changes["custom_points"] = parse_points(drawn)
     return base.with_changes(**changes)

@@ -90,7 +90,7 @@ class _Worker:
         for sid in list(self.sessions):
             session = self.manager._by_id.get(sid)
             if session is not None:
-                self.send("open", sid, session.config.to_dict())
+                self.send(*session.open_command())
                 session.notice = "the training worker restarted: your run starts again from step 0"
 
     def stop(self) -> None:
@@ -108,12 +108,16 @@ class _Worker:
 
 
 class Session:
-    """A browser tab's run. Methods return at once; the worker acts on them in order."""
+    """A browser tab's run, or (with ``config_b``) a pair of runs A and B trained in lockstep
+    for the comparison view. Methods return at once; the worker acts on them in order."""
 
-    def __init__(self, key: str, config: TrainConfig, worker: _Worker) -> None:
+    def __init__(self, key: str, config: TrainConfig, worker: _Worker,
+                 config_b: TrainConfig | None = None) -> None:
         self.key = key
         self.id = secrets.token_urlsafe(16)
         self.config = config
+        self.config_b = config_b
+        self.pair = config_b is not None
         self.worker = worker
         self.latest: Snapshot | None = None
         self.notice = ""  # a message from the web side (e.g. a worker restart)
@@ -142,12 +146,23 @@ class Session:
     def set_slow_motion(self, on: bool) -> None:
         self._send("slow", bool(on))
 
-    def apply(self, config: TrainConfig) -> ApplyResult:
-        """Switch the run to ``config`` (already validated); says whether nets are rebuilt."""
-        plan = plan_change(self.config, config)
+    def open_command(self) -> tuple:
+        """What a worker needs to create this session's run (again, after a restart)."""
+        if self.pair:
+            return ("open_pair", self.id, self.config.to_dict(), self.config_b.to_dict())
+        return ("open", self.id, self.config.to_dict())
+
+    def apply(self, config: TrainConfig, side: str = "a") -> ApplyResult:
+        """Switch the run (a pair: its side "a" or "b") to ``config`` (already validated);
+        says whether nets are rebuilt."""
+        current = self.config_b if side == "b" else self.config
+        plan = plan_change(current, config)
         if plan.changed:
-            self.config = config
-            self._send("apply", config.to_dict())
+            if side == "b":
+                self.config_b = config
+            else:
+                self.config = config
+            self._send("apply", config.to_dict(), *((side,) if self.pair else ()))
         return plan
 
     def frame(self, view: ViewOptions | None = None) -> Snapshot | None:
@@ -220,8 +235,10 @@ class SessionManager:
                 atexit.register(self.shutdown)
         return self
 
-    def open(self, key: str, config: TrainConfig) -> Session:
-        """The tab's session, created on first use; PlaygroundFullError past the cap."""
+    def open(self, key: str, config: TrainConfig, config_b: TrainConfig | None = None
+             ) -> Session:
+        """The tab's session, created on first use; PlaygroundFullError past the cap. With
+        ``config_b`` it is a pair (A = ``config``, B = ``config_b``) for the comparison."""
         self.start()
         with self._lock:
             existing = self._by_key.get(key)
@@ -230,11 +247,11 @@ class SessionManager:
             if len(self._by_key) >= self.max_sessions:
                 raise PlaygroundFullError(self.max_sessions)
             worker = min(self._workers, key=lambda w: len(w.sessions))
-            session = Session(key, config, worker)
+            session = Session(key, config, worker, config_b)
             worker.sessions.add(session.id)
             self._by_key[key] = session
             self._by_id[session.id] = session
-        worker.send("open", session.id, config.to_dict())
+        worker.send(*session.open_command())
         return session
 
     def get(self, key: str) -> Session | None:

@@ -25,6 +25,7 @@ from playground.data import dataset_problem, is_image_dataset
 from playground.presets import load_preset, preset_names
 from playground.session import PlaygroundFullError, Session, SessionManager
 from playground.snapshot import ViewOptions
+from playground.ui_compare import build_compare_tab, compare_key, pair_from_query, pair_text
 from playground.ui_layout import (
     CSS,
     FRAME_INTERVAL_S,
@@ -61,57 +62,66 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         gr.Markdown(
             "# GAN Playground\nPick a preset, press **Play**, watch a GAN learn. Purple dots are "
             "the generator's fakes, green dots real data; the background is the discriminator's "
-            "opinion (green: *looks real*, purple: *looks fake*)."
+            "opinion (green: *looks real*, purple: *looks fake*). With MNIST (the `mnist-` "
+            "presets) you watch a grid of generated digits and how they spread over the ten "
+            "classes."
         )
-        with gr.Row():
-            preset = gr.Dropdown(preset_names(), value=DEFAULT_PRESET, label="Preset", scale=1,
-                                 elem_id="preset")
-            preset_info = gr.Markdown(preset_text(DEFAULT_PRESET))
-        with gr.Row():
-            play = gr.Button("▶ Play", variant="primary", elem_id="btn-play", min_width=80)
-            pause = gr.Button("❚❚ Pause", elem_id="btn-pause", min_width=80)
-            step = gr.Button("Step", elem_id="btn-step", min_width=60)
-            step_d = gr.Button("Step D", elem_id="btn-step-d", min_width=60)
-            step_g = gr.Button("Step G", elem_id="btn-step-g", min_width=60)
-            reset = gr.Button("↺ Reset", elem_id="btn-reset", min_width=60)
-            slow = gr.Checkbox(label="slow motion", value=False, elem_id="slow-motion")
-        status = gr.HTML(status_html(None), elem_id="status")
-        message = gr.Markdown("", elem_id="message")
-        gr.Markdown("noise z → **generator** → fake samples → **discriminator** ← real samples"
-                    " → **loss**", elem_classes="gp-flow")
-        with gr.Row():
-            with gr.Column(scale=5, min_width=420):
-                live_plot = plot_element("live-plot", drawable=True)
-                with gr.Row(visible=not is_image_dataset(default.dataset),
-                            elem_id="points-view") as points_row:
-                    arrows = gr.Checkbox(True, label="gradient arrows", elem_id="ov-arrows")
-                    manifold = gr.Checkbox(False, label="G's manifold", elem_id="ov-manifold")
-                    trails = gr.Checkbox(False, label="trails", elem_id="ov-trails")
-                    draw_mode = gr.Checkbox(False, label="draw mode (click the plot)",
-                                            elem_id="draw-mode", interactive=True)
-                with gr.Row(visible=not is_image_dataset(default.dataset),
-                            elem_id="draw-row") as draw_row:
-                    drawn = gr.Textbox("", label="drawn points [[x, y], …]", lines=1,
-                                       elem_id="drawn-points", scale=4)
-                    train_drawn = gr.Button("Train on drawn points", elem_id="btn-train-drawn",
-                                            scale=1)
-                    clear_drawn = gr.Button("Clear", elem_id="btn-clear-drawn", scale=0)
-                with gr.Row(visible=default.conditional, elem_id="images-view") as images_row:
-                    digits = gr.CheckboxGroup(
-                        [str(d) for d in range(10)], value=[str(d) for d in range(10)],
-                        label="digits to generate (conditional GAN: one row per digit)",
-                        elem_id="digit-picker")
-            with gr.Column(scale=4, min_width=320):
-                curves = plot_element("curves", height=520)
-        controls = build_controls(default)
-        loss_info = controls.pop("loss_info")
-        dataset_info = controls.pop("dataset_info")
-        with gr.Accordion("Share / reproduce: config JSON", open=False):
-            config_json = gr.Code(default.to_json(), language="json", label="config",
-                                  elem_id="config-json", interactive=True)
-            load_config = gr.Button("Load config", elem_id="btn-load-config")
-            share = gr.Textbox("", label="share link (opens this config)", elem_id="share-link",
-                               buttons=["copy"], interactive=False)
+        with gr.Tabs(selected="play") as tabs:
+            with gr.Tab("Play", id="play"):
+                with gr.Row():
+                    preset = gr.Dropdown(preset_names(), value=DEFAULT_PRESET, label="Preset",
+                                         scale=1, elem_id="preset")
+                    preset_info = gr.Markdown(preset_text(DEFAULT_PRESET))
+                with gr.Row():
+                    play = gr.Button("▶ Play", variant="primary", elem_id="btn-play", min_width=80)
+                    pause = gr.Button("❚❚ Pause", elem_id="btn-pause", min_width=80)
+                    step = gr.Button("Step", elem_id="btn-step", min_width=60)
+                    step_d = gr.Button("Step D", elem_id="btn-step-d", min_width=60)
+                    step_g = gr.Button("Step G", elem_id="btn-step-g", min_width=60)
+                    reset = gr.Button("↺ Reset", elem_id="btn-reset", min_width=60)
+                    slow = gr.Checkbox(label="slow motion", value=False, elem_id="slow-motion")
+                status = gr.HTML(status_html(None), elem_id="status")
+                message = gr.Markdown("", elem_id="message")
+                gr.Markdown("noise z → **generator** → fake samples → **discriminator** ← real "
+                            "samples → **loss**", elem_classes="gp-flow")
+                with gr.Row():
+                    with gr.Column(scale=5, min_width=420):
+                        live_plot = plot_element("live-plot", drawable=True)
+                        with gr.Row(visible=not is_image_dataset(default.dataset),
+                                    elem_id="points-view") as points_row:
+                            arrows = gr.Checkbox(True, label="gradient arrows", elem_id="ov-arrows")
+                            manifold = gr.Checkbox(False, label="G's manifold",
+                                                   elem_id="ov-manifold")
+                            trails = gr.Checkbox(False, label="trails", elem_id="ov-trails")
+                            draw_mode = gr.Checkbox(False, label="draw mode (click the plot)",
+                                                    elem_id="draw-mode", interactive=True)
+                        with gr.Row(visible=not is_image_dataset(default.dataset),
+                                    elem_id="draw-row") as draw_row:
+                            drawn = gr.Textbox("", label="drawn points [[x, y], …]", lines=1,
+                                               elem_id="drawn-points", scale=4)
+                            train_drawn = gr.Button("Train on drawn points", scale=1,
+                                                    elem_id="btn-train-drawn")
+                            clear_drawn = gr.Button("Clear", elem_id="btn-clear-drawn", scale=0)
+                        with gr.Row(visible=default.conditional,
+                                    elem_id="images-view") as images_row:
+                            digits = gr.CheckboxGroup(
+                                [str(d) for d in range(10)], value=[str(d) for d in range(10)],
+                                label="digits to generate (conditional GAN: one row per digit)",
+                                elem_id="digit-picker")
+                    with gr.Column(scale=4, min_width=320):
+                        curves = plot_element("curves", height=520)
+                controls = build_controls(default)
+                loss_info = controls.pop("loss_info")
+                dataset_info = controls.pop("dataset_info")
+                with gr.Accordion("Share / reproduce: config JSON", open=False):
+                    config_json = gr.Code(default.to_json(), language="json", label="config",
+                                          elem_id="config-json", interactive=True)
+                    load_config = gr.Button("Load config", elem_id="btn-load-config")
+                    share = gr.Textbox("", label="share link (opens this config)",
+                                       elem_id="share-link", buttons=["copy"],
+                                       interactive=False)
+            with gr.Tab("Compare A / B", id="compare"):
+                compare = build_compare_tab(manager, session_for)
         timer = gr.Timer(FRAME_INTERVAL_S)
 
         def on_config_text(text: str) -> Any:
@@ -140,6 +150,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             preset's. A bad link gets a message and the preset instead."""
             params = dict(request.query_params)
             name = params.pop("preset", name)
+            pair_params = {key: params.pop(key) for key in ("pair", "b") if key in params}
             note = ""
             try:
                 config = load_preset(name).config
@@ -156,19 +167,39 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             try:
                 session = manager.open(request.session_hash, config)
             except PlaygroundFullError as exc:
-                return [gr.skip()] * len(control_list) + [f"⚠ {exc}"] + [gr.skip()] * 7
+                return [gr.skip()] * len(control_list) + [f"⚠ {exc}"] + [gr.skip()] * (
+                    7 + len(compare_outputs))
             session.apply(config)
             known = name in preset_names()
+            compared, note = compare_from_link(pair_params, config, note, request)
             return [*controls_from_config(config), note, config.to_json(),
                     preset_text(name) if known else gr.skip(), name if known else gr.skip(),
-                    loss_text(config.loss), *rows_for(config)]
+                    loss_text(config.loss), *rows_for(config), *compared]
 
+        def compare_from_link(params: dict[str, str], a: TrainConfig, note: str,
+                              request: gr.Request) -> tuple[list[Any], str]:
+            """A link with ``pair=`` or ``b=`` opens the Compare tab with that comparison."""
+            if not params:
+                return [gr.skip()] * len(compare_outputs), note
+            try:
+                a, b = pair_from_query(params, a)
+            except ConfigError as exc:
+                return ([gr.skip()] * len(compare_outputs),
+                        f"⚠ this link's comparison is not usable: {exc}")
+            name = params.get("pair")
+            started = compare["start"](a, b, request, "✓ comparison from the link: press "
+                                       "Play both", name)
+            return [gr.Tabs(selected="compare"), *started,
+                    pair_text(name) if name else gr.skip(), name or gr.skip()], note
+
+        compare_outputs = [tabs, *compare["started"], compare["info"], compare["pair"]]
         demo.load(on_load, [preset],
                   [*control_list, message, config_json, preset_info, preset, loss_info,
-                   *view_rows], api_name=False)
+                   *view_rows, *compare_outputs], api_name=False)
 
         def on_unload(request: gr.Request) -> None:
             manager.close(request.session_hash)
+            manager.close(compare_key(request.session_hash))
 
         demo.unload(on_unload)
 

@@ -45,9 +45,10 @@ def plot_element(elem_id: str, drawable: bool = False, height: int = 520) -> gr.
     )
 
 
-def status_html(snap: Any, notice: str = "") -> str:
+def status_html(snap: Any, notice: str = "", elem_id: str = "gp-status", label: str = "") -> str:
+    """The status line over a plot; ``label`` names the run ("A", "B") in the comparison."""
     if snap is None:
-        return f'<div class="gp-status">starting… {html.escape(notice)}</div>'
+        return f'<div class="gp-status" id="{elem_id}">starting… {html.escape(notice)}</div>'
     s = status_text(snap)
     bad = " bad" if s["diverged"] or s["message"].startswith("error") else ""
     state = "▶ playing" if s["playing"] else "❚❚ paused"
@@ -55,7 +56,8 @@ def status_html(snap: Any, notice: str = "") -> str:
                else f"modes {s['modes']} · high-quality {s['hq']}")
     note = f"<br><i>{html.escape(s['data_note'])}</i>" if s["data_note"] else ""
     return (
-        f'<div class="gp-status{bad}" id="gp-status" data-step="{s["step"]}">'
+        f'<div class="gp-status{bad}" id="{elem_id}" data-step="{s["step"]}">'
+        f"{f'<b>{label}</b> · ' if label else ''}"
         f"<b>iteration {s['step']:,}</b> · {s['iters_per_s']:.0f} it/s · {state} · "
         f"{quality} · {s['device']}<br>"
         f"{html.escape(notice or s['message'])}{note}</div>"

@@ -14,6 +14,7 @@ from typing import Any
 
 from playground.config import TrainConfig
 from playground.live import LiveRun
+from playground.live_pair import LivePair
 
 SLICE_S = 0.02  # training time per playing session before the next gets a turn
 IDLE_WAIT_S = 0.05
@@ -33,7 +34,7 @@ class WorkerLoop:
     """The body of a worker: command handling and scheduling, separate from the process."""
 
     def __init__(self, outbox: Any) -> None:
-        self.runs: dict[str, LiveRun] = {}
+        self.runs: dict[str, LiveRun | LivePair] = {}
         self.outbox = outbox
         self.running = True
 
@@ -48,6 +49,10 @@ class WorkerLoop:
             return
         if kind == "open":
             self.runs[sid] = LiveRun(sid, TrainConfig.from_dict(args[0]))
+            return
+        if kind == "open_pair":
+            a, b = (TrainConfig.from_dict(c) for c in args)
+            self.runs[sid] = LivePair(sid, a, b)
             return
         run = self.runs.get(sid)
         if run is None:
@@ -69,8 +74,8 @@ class WorkerLoop:
             run.step(*args)
         elif kind == "reset":
             run.reset()
-        elif kind == "apply":
-            run.apply(TrainConfig.from_dict(args[0]))
+        elif kind == "apply":  # a pair's apply names its side: ("apply", sid, config, "b")
+            run.apply(TrainConfig.from_dict(args[0]), *args[1:])
         elif kind == "slow":
             run.set_slow_motion(args[0])
 

@@ -1,0 +1,248 @@
+"""The Compare tab: runs A and B side by side, trained in lockstep in one pair session.
+
+A is a pair preset's first run, or this tab's own run; B starts as a copy of A and the user
+changes only what they want (the loss, a learning rate, ...). Both share the dataset and the
+seed, so what differs is only what the user changed. Wiring only: the pair lives in
+``live_pair`` (in a worker), figures come from ``viz``, rules from ``controls``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import gradio as gr
+
+from playground.config import OPTIMIZERS, ConfigError, TrainConfig
+from playground.controls import control_changes, to_control
+from playground.data import dataset_problem
+from playground.losses import LOSSES
+from playground.presets import load_pair, pair_names
+from playground.session import PlaygroundFullError, Session, SessionManager
+from playground.snapshot import ViewOptions
+from playground.ui_layout import FRAME_INTERVAL_S, plot_element, share_query, status_html
+from playground.viz import curves_figure, live_figure
+
+B_FIELDS = ("loss", "lr_g", "lr_d", "optimizer_g", "optimizer_d", "n_critic", "gp_lambda",
+            "spectral_norm")
+SHARED_FIELDS = ("dataset", "seed", "data_std", "custom_points")  # A and B must agree
+
+
+def compare_key(session_hash: str) -> str:
+    """The registry key of a tab's pair session (beside its single-run session)."""
+    return f"{session_hash}:compare"
+
+
+def check_pair(a: TrainConfig, b: TrainConfig) -> None:
+    """B may differ from A in anything but the data and the seed: compare like with like."""
+    for name in SHARED_FIELDS:
+        if getattr(a, name) != getattr(b, name):
+            raise ConfigError(f"B's {name}", getattr(b, name),
+                              f"A's value ({getattr(a, name)!r}): same data, same seed")
+
+
+def b_differences(a: TrainConfig, b: TrainConfig) -> dict[str, Any]:
+    theirs = a.to_dict()
+    return {k: v for k, v in b.to_dict().items() if v != theirs[k]}
+
+
+def pair_query(a: TrainConfig, b: TrainConfig, pair_name: str | None = None) -> str:
+    """A link that opens this comparison: ``?pair=NAME`` for an unchanged pair preset, else
+    A's own share query plus ``b=`` with what B changes, as JSON."""
+    if pair_name:
+        preset = load_pair(pair_name)
+        if (preset.a, preset.b) == (a, b):
+            return f"?pair={pair_name}"
+    changes = json.dumps(b_differences(a, b), separators=(",", ":"))
+    return share_query(a) + "&b=" + quote(changes)
+
+
+def pair_from_query(params: dict[str, str], a: TrainConfig) -> tuple[TrainConfig, TrainConfig]:
+    """(A, B) from a link's ``pair=`` or ``b=``; ConfigError naming what is wrong."""
+    if "pair" in params:
+        preset = load_pair(params["pair"])
+        return preset.a, preset.b
+    try:
+        changes = json.loads(params["b"])
+    except json.JSONDecodeError as exc:
+        raise ConfigError("b", params["b"][:40], f"JSON of B's changes ({exc})") from None
+    if not isinstance(changes, dict):
+        raise ConfigError("b", changes, "a JSON object of B's changes")
+    b = a.with_changes(**changes)
+    check_pair(a, b)
+    return a, b
+
+
+def pair_text(name: str) -> str:
+    preset = load_pair(name)
+    return f"**{name}**: {preset.description}\n\n**What to watch for:** {preset.watch_for}"
+
+
+def b_control_values(b: TrainConfig) -> list[Any]:
+    return [to_control(name, b) for name in B_FIELDS]
+
+
+def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Request], Any]
+                      ) -> dict[str, Any]:
+    """The tab's components and events; returns what the page's load event needs."""
+    full = f"⚠ {PlaygroundFullError(manager.max_sessions)}"
+    gr.Markdown("Two runs on the **same data with the same seed**, trained in lockstep: pick a "
+                "pair, or start from the run in the *Play* tab (B begins as a copy of A), change "
+                "B, press Play. The curves overlay A (solid) and B (dotted).")
+    with gr.Row():
+        pair = gr.Dropdown(pair_names(), value=None, label="Pair preset", elem_id="pair-preset",
+                           scale=1)
+        info = gr.Markdown("")
+    with gr.Row():
+        copy = gr.Button("A = the Play tab's run, B = a copy", elem_id="btn-compare-copy")
+        play = gr.Button("▶ Play both", variant="primary", elem_id="btn-compare-play")
+        pause = gr.Button("❚❚ Pause", elem_id="btn-compare-pause")
+        reset = gr.Button("↺ Reset both", elem_id="btn-compare-reset")
+    message = gr.Markdown("", elem_id="compare-message")
+    with gr.Row():
+        with gr.Column():
+            status_a = gr.HTML(status_html(None, elem_id="status-a"))
+            plot_a = plot_element("plot-a", height=430)
+        with gr.Column():
+            status_b = gr.HTML(status_html(None, elem_id="status-b"))
+            plot_b = plot_element("plot-b", height=430)
+    curves = plot_element("curves-ab", height=430)
+    gr.Markdown("**Change B** (applies at once; depth, width and the like start both again)")
+    with gr.Row():
+        b_controls = [
+            gr.Dropdown(list(LOSSES), label="B: loss", elem_id="b-loss"),
+            gr.Slider(-5, 0, step=0.1, label="B: G learning rate (log10)", elem_id="b-lr-g"),
+            gr.Slider(-5, 0, step=0.1, label="B: D learning rate (log10)", elem_id="b-lr-d"),
+            gr.Dropdown(list(OPTIMIZERS), label="B: G optimiser"),
+            gr.Dropdown(list(OPTIMIZERS), label="B: D optimiser"),
+            gr.Slider(1, 10, step=1, label="B: n_critic", elem_id="b-n-critic"),
+            gr.Number(label="B: gradient penalty λ", elem_id="b-gp-lambda"),
+            gr.Checkbox(label="B: spectral norm", elem_id="b-sn"),
+        ]
+    with gr.Accordion("B's whole config (JSON), and a link to this comparison", open=False):
+        b_json = gr.Code("", language="json", label="B", elem_id="b-json", interactive=True)
+        apply_b = gr.Button("Apply to B", elem_id="btn-apply-b")
+        link = gr.Textbox("", label="share link (opens this comparison)", elem_id="compare-link",
+                          buttons=["copy"], interactive=False)
+    timer = gr.Timer(FRAME_INTERVAL_S, active=False)
+    pair_name = gr.State(None)
+
+    def pair_session(request: gr.Request) -> Session | None:
+        return manager.get(compare_key(request.session_hash))
+
+    def start(a: TrainConfig, b: TrainConfig, request: gr.Request, note: str,
+              name: str | None) -> list[Any]:
+        """(Re)open the pair session with A and B; fill B's controls, the JSON and the link."""
+        problem = dataset_problem(a.dataset)
+        if problem:
+            return [f"⚠ {problem}"] + [gr.skip()] * (len(b_controls) + 4)
+        key = compare_key(request.session_hash)
+        manager.close(key)
+        try:
+            manager.open(key, a, b)
+        except PlaygroundFullError:
+            return [full] + [gr.skip()] * (len(b_controls) + 4)
+        return [note, *b_control_values(b), b.to_json(), pair_query(a, b, name),
+                gr.Timer(active=True), name]
+
+    started = [message, *b_controls, b_json, link, timer, pair_name]
+
+    def on_pair(name: str, request: gr.Request):
+        try:
+            preset = load_pair(name)
+        except ConfigError as exc:
+            return [f"⚠ {exc}"] + [gr.skip()] * (len(started) - 1) + [gr.skip()]
+        return [*start(preset.a, preset.b, request, f"✓ {name}: press Play both", name),
+                pair_text(name)]
+
+    pair.input(on_pair, pair, [*started, info], api_name="compare_pair")
+
+    def on_copy(request: gr.Request):
+        session = main_session(request)
+        if session is None:
+            return [full] + [gr.skip()] * (len(started) - 1)
+        a = session.config
+        return start(a, a, request, "✓ A and B are copies of the Play tab's run: change B", None)
+
+    copy.click(on_copy, None, started, api_name="compare_copy")
+
+    def command(action):
+        def handler(request: gr.Request) -> str:
+            session = pair_session(request)
+            if session is None:
+                return "pick a pair preset, or press *A = the Play tab's run*"
+            action(session)
+            return ""
+        return handler
+
+    for button, action, api in ((play, lambda s: s.play(), "compare_play"),
+                                (pause, lambda s: s.pause(), "compare_pause"),
+                                (reset, lambda s: s.reset(), "compare_reset")):
+        button.click(command(action), None, message, show_progress="hidden", api_name=api)
+
+    def apply_to_b(b: TrainConfig, request: gr.Request, name: str | None) -> list[Any]:
+        session = pair_session(request)
+        if session is None:
+            return ["pick a pair preset first", gr.skip(), gr.skip()]
+        try:
+            check_pair(session.config, b)
+        except ConfigError as exc:
+            return [f"⚠ {exc}", gr.skip(), gr.skip()]
+        plan = session.apply(b, "b")
+        note = f"✓ B: {plan.message}" + ("; A starts again too" if plan.rebuilt else "")
+        return [note, b.to_json(), pair_query(session.config, b, name)]
+
+    def on_b_control(name: str | None, request: gr.Request, *values: Any):
+        session = pair_session(request)
+        if session is None:
+            return ["pick a pair preset first", gr.skip(), gr.skip()]
+        try:
+            b = session.config_b.with_changes(**control_changes(B_FIELDS, values))
+        except ConfigError as exc:
+            return [f"⚠ {exc}", gr.skip(), gr.skip()]
+        return apply_to_b(b, request, name)
+
+    for control in b_controls:
+        event = control.release if isinstance(control, gr.Slider) else (
+            control.blur if isinstance(control, gr.Number) else control.input)
+        event(on_b_control, [pair_name, *b_controls], [message, b_json, link],
+              show_progress="hidden", api_name=False)
+    apply_controls = gr.Button("apply B", visible=False)
+    apply_controls.click(on_b_control, [pair_name, *b_controls], [message, b_json, link],
+                         api_name="compare_apply_b")
+
+    def on_b_json(text: str, name: str | None, request: gr.Request):
+        try:
+            b = TrainConfig.from_json(text or "")
+        except ConfigError as exc:
+            return [f"⚠ {exc}"] + [gr.skip()] * (2 + len(b_controls))
+        note, b_text, query = apply_to_b(b, request, name)
+        values = b_control_values(b) if note.startswith("✓") else [gr.skip()] * len(b_controls)
+        return [note, b_text, query, *values]
+
+    apply_b.click(on_b_json, [b_json, pair_name], [message, b_json, link, *b_controls],
+                  api_name="compare_b_json")
+    link.change(None, link, link, api_name=False,
+                js="(q) => (q || '').startsWith('?') ? location.origin + location.pathname + q : q")
+
+    def on_tick(request: gr.Request):
+        session = pair_session(request)
+        if session is None:
+            return [gr.skip()] * 5
+        snaps = session.frame(ViewOptions(arrows=False))
+        if snaps is None or getattr(session, "ui_seq", None) == snaps[0].seq:
+            return [gr.skip()] * 5
+        session.ui_seq = snaps[0].seq
+        a, b = snaps
+        return [live_figure(a, f"A: {a.config.loss}", 430),
+                live_figure(b, f"B: {b.config.loss}", 430),
+                curves_figure([("A", a), ("B", b)], 430),
+                status_html(a, session.notice, "status-a", "A"),
+                status_html(b, "", "status-b", "B")]
+
+    timer.tick(on_tick, None, [plot_a, plot_b, curves, status_a, status_b],
+               trigger_mode="once", concurrency_limit=None, show_progress="hidden",
+               queue=False, api_name="compare_frame")
+    return {"start": start, "started": started, "info": info, "pair": pair}

@@ -1,0 +1,98 @@
+"""Compare mode: runs A and B trained in lockstep in one session; B's edits leave A alone."""
+
+import numpy as np
+import pytest
+
+from playground.config import TrainConfig
+from playground.live_pair import LivePair
+from playground.session import SessionManager
+from playground.snapshot import ViewOptions
+
+A = TrainConfig(g_width=16, d_width=16, g_layers=2, d_layers=2, batch_size=32, eval_samples=300,
+                lr_g=1e-3, lr_d=1e-3)
+
+
+def test_a_and_b_advance_in_lockstep():
+    pair = LivePair("p", A, A.with_changes(loss="wgan-gp", n_critic=2))
+    pair.play()
+    for _ in range(5):
+        pair.advance(0.03)
+    steps = [run.trainer.steps_done for run in pair.runs]
+    assert steps[0] > 5 and steps[0] == steps[1]
+    snap_a, snap_b = pair.snapshot(ViewOptions())
+    assert snap_a.step == snap_b.step and snap_b.critic and not snap_a.critic
+    pair.pause()
+    assert pair.advance(0.03) == 0 and not any(run.playing for run in pair.runs)
+
+
+def test_changing_b_loss_leaves_a_untouched():
+    pair = LivePair("p", A, A)
+    pair.step(20)
+    a_before = pair.runs[0].trainer
+    a_weights = [p.detach().clone() for p in a_before.generator.parameters()]
+    pair.apply(A.with_changes(loss="hinge"), "b")
+    assert pair.runs[0].trainer.config == A and pair.runs[1].trainer.config.loss == "hinge"
+    assert all(run.trainer.steps_done == 20 for run in pair.runs)  # a live edit: no restart
+    for p, q in zip(a_weights, pair.runs[0].trainer.generator.parameters()):
+        assert torch_equal(p, q)
+    pair.step(3)
+    assert [run.trainer.steps_done for run in pair.runs] == [23, 23]
+
+
+def test_a_rebuild_of_b_restarts_both_so_they_stay_in_step():
+    pair = LivePair("p", A, A)
+    pair.step(10)
+    pair.apply(A.with_changes(g_width=24), "b")
+    assert [run.trainer.steps_done for run in pair.runs] == [0, 0]
+    assert "both back to step 0" in pair.runs[0].message
+
+
+def test_same_config_same_seed_gives_identical_runs_side_by_side():
+    pair = LivePair("p", A, A)
+    pair.step(15)
+    a, b = pair.snapshot(ViewOptions())
+    np.testing.assert_array_equal(a.fake, b.fake)
+    np.testing.assert_array_equal(a.history["d_loss"], b.history["d_loss"])
+
+
+def test_a_diverging_side_pauses_both_and_is_named():
+    pair = LivePair("p", A, A.with_changes(lr_g=10.0, lr_d=10.0, optimizer_g="sgd",
+                                            optimizer_d="sgd"))
+    pair.play()
+    for _ in range(200):
+        pair.advance(0.02)
+        if not pair.playing:
+            break
+    assert not pair.playing
+    assert pair.runs[1].trainer.diverged and not pair.runs[0].trainer.diverged
+    assert pair.runs[0].message.startswith("B: diverged")
+    pair.play()
+    assert not pair.playing and "B diverged" in pair.runs[0].message
+
+
+def torch_equal(p, q) -> bool:
+    import torch
+
+    return torch.equal(p, q)
+
+
+@pytest.fixture(scope="module")
+def manager():
+    m = SessionManager(workers=1, max_sessions=4, ttl_s=600).start()
+    yield m
+    m.shutdown()
+
+
+def test_a_pair_session_trains_both_in_a_worker_process(manager):
+    session = manager.open("tab-compare", A, A.with_changes(loss="wgan-gp"))
+    assert session.pair
+    a, b = session.wait_for(lambda snaps: snaps[0].step == 0, timeout=60)
+    session.play()
+    a, b = session.wait_for(lambda snaps: snaps[0].step > 30)
+    assert a.step == b.step and b.config.loss == "wgan-gp" and a.config.loss == A.loss
+    plan = session.apply(A.with_changes(lr_g=5e-4), "b")
+    assert not plan.rebuilt and session.config == A
+    a, b = session.wait_for(lambda snaps: snaps[1].config.lr_g == 5e-4)
+    assert a.config.lr_g == A.lr_g
+    session.pause()
+    manager.close("tab-compare")

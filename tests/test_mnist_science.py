@@ -1,0 +1,65 @@
+"""MNIST presets tell their story on real digits (seed 0, the shipped classifier judging):
+the vanilla MLP GAN collapses onto a few digits, the same networks with WGAN-GP keep all ten,
+the conditional DCGAN draws the digit it is asked for. Slow (they really train); CI runs them.
+"""
+
+import pytest
+
+from playground.presets import load_preset
+from playground.sweep import run_configs
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+
+PRESETS = ("mnist-mlp-collapse", "mnist-wgan-gp", "mnist-cgan", "mnist-dcgan")
+NETWORK_FIELDS = ("dataset", "architecture", "noise", "noise_dim", "g_layers", "g_width",
+                  "d_layers", "d_width", "activation", "batch_size", "n_critic", "seed")
+
+
+@pytest.fixture(scope="module")
+def runs():
+    results = run_configs([load_preset(name).config for name in PRESETS], processes=2)
+    for name, result in zip(PRESETS, results):
+        m = result.metrics
+        print(f"{name}: classes {m['classes_covered']}, KL {m['class_kl']:.3f}, confidence "
+              f"{m['mean_confidence']:.3f}, FID* {m['fid_classifier']:.0f}, "
+              f"label accuracy {m.get('label_accuracy')}, cpu {m['cpu_s']:.0f} s")
+    return dict(zip(PRESETS, results))
+
+
+def test_the_collapse_pair_differs_only_in_the_loss():
+    a, b = load_preset("mnist-mlp-collapse").config, load_preset("mnist-wgan-gp").config
+    assert a.loss == "nonsaturating" and b.loss == "wgan-gp"
+    for name in NETWORK_FIELDS:
+        assert getattr(a, name) == getattr(b, name), name
+
+
+def test_vanilla_mlp_gan_collapses_onto_a_few_clean_digits(runs):
+    m = runs["mnist-mlp-collapse"].metrics
+    assert m["classes_covered"] <= 7 and m["class_kl"] >= 0.5, m
+    assert max(m["class_histogram"]) >= 0.35, m["class_histogram"]  # one digit dominates
+    assert m["mean_confidence"] >= 0.85, m  # collapsed onto real-looking digits, not noise
+    late = [row["classes_covered"] for row in runs["mnist-mlp-collapse"].history[-3:]]
+    assert max(late) <= 7, late  # it stays collapsed, not a blip at the end
+
+
+def test_wgan_gp_with_the_same_networks_keeps_all_ten_digits(runs):
+    m = runs["mnist-wgan-gp"].metrics
+    assert m["classes_covered"] == 10 and m["class_kl"] <= 0.05, m
+    assert m["mean_confidence"] >= 0.9, m
+    assert all(row["classes_covered"] == 10 for row in runs["mnist-wgan-gp"].history)
+
+
+def test_conditional_gan_draws_the_digit_it_is_asked_for(runs):
+    m = runs["mnist-cgan"].metrics
+    assert m["label_accuracy"] >= 0.9, m
+    assert m["classes_covered"] == 10 and m["mean_confidence"] >= 0.9, m
+
+
+def test_dcgan_draws_recognisable_digits_of_every_class(runs):
+    m = runs["mnist-dcgan"].metrics
+    assert m["classes_covered"] >= 9 and m["mean_confidence"] >= 0.8, m
+    assert m["fid_classifier"] < runs["mnist-mlp-collapse"].metrics["fid_classifier"]
+
+
+def test_no_mnist_preset_diverges(runs):
+    assert not any(r.metrics["diverged"] for r in runs.values())
