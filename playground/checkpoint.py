@@ -6,6 +6,7 @@ exactly as the uninterrupted one would have (tested on the CPU).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -40,16 +41,33 @@ def save_checkpoint(trainer: Trainer, path: Path) -> None:
     tmp.replace(path)
 
 
-def load_checkpoint(path: Path) -> Trainer:
-    """A Trainer restored from ``path``; ConfigError with a clear reason if it is unusable."""
+def checkpoint_bytes(trainer: Trainer) -> bytes:
+    """The checkpoint as bytes (the live app sends it from a worker to the browser)."""
+    buffer = io.BytesIO()
+    torch.save(trainer_state(trainer), buffer)
+    return buffer.getvalue()
+
+
+def read_state(source: Path | bytes) -> tuple[dict[str, Any], TrainConfig]:
+    """A checkpoint's state and its validated config, without building any networks (the web
+    process checks an upload this way before a worker restores it)."""
+    name = "uploaded file" if isinstance(source, bytes) else str(source)
     try:
-        state = torch.load(Path(path), map_location="cpu", weights_only=True)
+        handle = io.BytesIO(source) if isinstance(source, bytes) else Path(source)
+        state = torch.load(handle, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear message
-        raise ConfigError("checkpoint", str(path), f"a checkpoint saved by this app ({exc})"
+        raise ConfigError("checkpoint", name, f"a checkpoint saved by this app ({exc})"
                           ) from None
     if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise ConfigError("checkpoint", str(path), f"a format-{FORMAT} checkpoint")
-    trainer = Trainer(TrainConfig.from_dict(state["config"]))
+        raise ConfigError("checkpoint", name, f"a format-{FORMAT} checkpoint")
+    return state, TrainConfig.from_dict(state.get("config"))
+
+
+def load_checkpoint(path: Path | bytes) -> Trainer:
+    """A Trainer restored from ``path`` (or a checkpoint's bytes); ConfigError with a clear
+    reason if it is unusable."""
+    state, config = read_state(path)
+    trainer = Trainer(config)
     try:
         trainer.generator.load_state_dict(state["generator"])
         trainer.discriminator.load_state_dict(state["discriminator"])
@@ -58,6 +76,7 @@ def load_checkpoint(path: Path) -> Trainer:
         trainer.data_rng.set_state(state["rng"]["data"])
         trainer.noise_rng.set_state(state["rng"]["noise"])
     except (KeyError, RuntimeError, ValueError) as exc:
-        raise ConfigError("checkpoint", str(path), f"a matching checkpoint ({exc})") from None
+        raise ConfigError("checkpoint", "uploaded file" if isinstance(path, bytes) else str(path),
+                          f"a matching checkpoint ({exc})") from None
     trainer.steps_done = int(state["steps_done"])
     return trainer

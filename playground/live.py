@@ -93,6 +93,13 @@ class LiveRun:
     def set_slow_motion(self, on: bool) -> None:
         self.slow_motion = bool(on)
 
+    def restore(self, trainer: Trainer) -> None:
+        """Continue from a loaded checkpoint: its nets, optimisers, RNGs and step."""
+        self.trainer = trainer
+        self.playing = False
+        self._new_run()
+        self.message = f"checkpoint loaded at step {trainer.steps_done:,}: press Play to go on"
+
     # --- training -------------------------------------------------------------------------
 
     def _one_step(self, train_d: bool = True, train_g: bool = True) -> bool:

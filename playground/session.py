@@ -125,6 +125,7 @@ class Session:
         self.last_seen = time.monotonic()
         self._frame_asked_at: float | None = None
         self._arrived = threading.Condition()
+        self._checkpoint: bytes | None = None
 
     def _send(self, *command: Any) -> None:
         if command[0] != "frame":
@@ -145,6 +146,24 @@ class Session:
 
     def set_slow_motion(self, on: bool) -> None:
         self._send("slow", bool(on))
+
+    def checkpoint(self, timeout: float = 30.0) -> bytes:
+        """The run's checkpoint (nets, optimisers, RNGs, step) as bytes, from its worker."""
+        self._checkpoint = None
+        self._send("checkpoint")
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while self._checkpoint is None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError("the worker did not send the checkpoint in time")
+                self._arrived.wait(remaining)
+        return self._checkpoint
+
+    def restore(self, data: bytes, config: TrainConfig) -> None:
+        """Continue from checkpoint bytes (already checked, whose config is ``config``)."""
+        self.config = config
+        self._send("restore", data)
 
     def open_command(self) -> tuple:
         """What a worker needs to create this session's run (again, after a restart)."""
@@ -198,6 +217,8 @@ class Session:
             self.latest = payload
         elif kind == "error":
             self.errors.append(payload)
+        elif kind == "checkpoint":
+            self._checkpoint = payload
         if kind in ("snapshot", "same", "error"):
             self._frame_asked_at = None
         with self._arrived:

@@ -26,6 +26,7 @@ from playground.presets import load_preset, preset_names
 from playground.session import PlaygroundFullError, Session, SessionManager
 from playground.snapshot import ViewOptions
 from playground.ui_compare import build_compare_tab, compare_key, pair_from_query, pair_text
+from playground.ui_exports import build_export_panel
 from playground.ui_layout import (
     CSS,
     FRAME_INTERVAL_S,
@@ -120,6 +121,8 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                     share = gr.Textbox("", label="share link (opens this config)",
                                        elem_id="share-link", buttons=["copy"],
                                        interactive=False)
+                export_panel = gr.Accordion("Export / import: checkpoint, history, config file",
+                                            open=False)
             with gr.Tab("Compare A / B", id="compare"):
                 compare = build_compare_tab(manager, session_for)
         timer = gr.Timer(FRAME_INTERVAL_S)
@@ -282,13 +285,17 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         apply_button.click(on_control, [*control_list, drawn], control_outputs,
                            api_name="apply_controls")
 
-        def load_into_session(config: TrainConfig, request: gr.Request, note: str = ""):
+        def load_into_session(config: TrainConfig, request: gr.Request, note: str = "",
+                              checkpoint: bytes | None = None):
+            """Start ``config`` from step 0, or continue a checkpoint whose config it is."""
             problem = dataset_problem(config.dataset)
             if problem:  # the controls keep showing the run that is still there
                 return [gr.skip()] * len(control_list) + [f"⚠ {problem}"] + [gr.skip()] * 5
             session = session_for(request)
-            apply_config(session, config)
-            if session is not None:
+            if session is not None and checkpoint is not None:
+                session.restore(checkpoint, config)
+            elif session is not None:
+                apply_config(session, config)
                 session.reset()
             return [*controls_from_config(config), note if session else full_message,
                     config.to_json(), loss_text(config.loss), *rows_for(config)]
@@ -312,9 +319,10 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return [gr.skip()] * len(control_list) + [f"⚠ {exc}"] + [gr.skip()] * 5
             return load_into_session(config, request, "✓ config loaded: press Play")
 
-        load_config.click(on_load_config, config_json,
-                          [*control_list, message, config_json, loss_info, *view_rows],
-                          api_name="load_config")
+        loaded_outputs = [*control_list, message, config_json, loss_info, *view_rows]
+        load_config.click(on_load_config, config_json, loaded_outputs, api_name="load_config")
+        with export_panel:
+            build_export_panel(session_for, load_into_session, loaded_outputs, message)
 
         def on_train_drawn(request: gr.Request, *values: Any):
             *control_values, drawn_text = values

@@ -12,6 +12,7 @@ import queue
 import traceback
 from typing import Any
 
+from playground.checkpoint import checkpoint_bytes, load_checkpoint
 from playground.config import TrainConfig
 from playground.live import LiveRun
 from playground.live_pair import LivePair
@@ -78,6 +79,10 @@ class WorkerLoop:
             run.apply(TrainConfig.from_dict(args[0]), *args[1:])
         elif kind == "slow":
             run.set_slow_motion(args[0])
+        elif kind == "checkpoint":
+            self.outbox.put(("checkpoint", sid, checkpoint_bytes(run.trainer)))
+        elif kind == "restore":
+            run.restore(load_checkpoint(args[0]))
 
     def safely(self, sid: str, action) -> None:
         """Run one session's work; a crash pauses that session only and tells its viewer."""

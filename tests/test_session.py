@@ -202,3 +202,24 @@ def test_app_stops_its_workers_on_sigterm():
     while time.monotonic() < deadline and any(os.path.exists(f"/proc/{c}") for c in children):
         time.sleep(0.2)
     assert not [c for c in children if os.path.exists(f"/proc/{c}")]
+
+
+def test_checkpoint_download_and_restore_through_the_worker(manager):
+    from playground.checkpoint import load_checkpoint, read_state
+
+    s = manager.open("tab-ckpt", SMALL)
+    s.step(7)
+    s.wait_for(lambda snap: snap.step == 7)
+    data = s.checkpoint()
+    state, config = read_state(data)
+    assert config == SMALL and load_checkpoint(data).steps_done == 7
+    other = manager.open("tab-ckpt-2", SMALL.with_changes(seed=5))
+    other.restore(data, config)
+    snap = other.wait_for(lambda snap: snap.step == 7 and "checkpoint loaded" in snap.message)
+    assert snap.config == SMALL
+    other.step(2)
+    assert other.wait_for(lambda snap: snap.step == 9).step == 9
+    with pytest.raises(Exception, match="checkpoint"):
+        read_state(b"not a checkpoint")
+    manager.close("tab-ckpt")
+    manager.close("tab-ckpt-2")

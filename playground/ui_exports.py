@@ -1,0 +1,118 @@
+"""The Play tab's export / import panel: checkpoint download and upload (continue a run),
+the metrics history as CSV, and a config file upload. Wiring only; the checks live in
+``checkpoint`` (weights_only-safe reading) and ``config`` (validation)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from playground.checkpoint import read_state
+from playground.config import ConfigError, TrainConfig
+from playground.runner import IMAGE_METRICS
+from playground.snapshot import HISTORY_KEYS, Snapshot
+
+MAX_CONFIG_BYTES = 100_000  # a config is ~1 KB; anything near this is not one
+MAX_CHECKPOINT_BYTES = 200 * 2**20  # the parameter cap keeps real checkpoints far below
+
+
+def history_csv(snap: Snapshot) -> str:
+    """The live run's logged history (the curves' data) as CSV: one row per logged step, with
+    the columns this kind of run has (mode metrics for points, class metrics for images)."""
+    image = snap.digit_grid is not None
+    columns = ["step", "d_loss", "g_loss", *(["wasserstein"] if snap.critic else []),
+               *(k for k in HISTORY_KEYS if (k in IMAGE_METRICS) == image and k not in (
+                   "step", "d_loss", "g_loss", "wasserstein"))]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in zip(*(snap.history[k] for k in columns)):
+        writer.writerow([int(row[0]), *("" if v != v else f"{float(v):.6g}" for v in row[1:])])
+    return out.getvalue()
+
+
+def _export_file(name: str, data: bytes | str) -> str:
+    """Write a download into a fresh temp folder (Gradio copies it into its cache)."""
+    path = Path(tempfile.mkdtemp(prefix="gan-playground-")) / name
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return str(path)
+
+
+def _read_upload(file: Any, limit: int) -> bytes:
+    path = Path(file if isinstance(file, str) else file.name)
+    if path.stat().st_size > limit:
+        raise ConfigError("file", path.name, f"at most {limit:,} bytes")
+    return path.read_bytes()
+
+
+def build_export_panel(session_for: Callable, load_into_session: Callable,
+                       loaded_outputs: list[Any], message: Any) -> None:
+    """``load_into_session`` fills ``loaded_outputs`` (the controls, ``message``, ...)."""
+    at = loaded_outputs.index(message)
+
+    def failed(text: str) -> list[Any]:
+        out: list[Any] = [gr.skip()] * len(loaded_outputs)
+        out[at] = f"⚠ {text}"
+        return out
+
+    with gr.Row():
+        get_checkpoint = gr.Button("Download checkpoint (.pt)", elem_id="btn-checkpoint")
+        get_history = gr.Button("Download metrics history (.csv)", elem_id="btn-history")
+        put_checkpoint = gr.UploadButton("Continue from a checkpoint…", file_types=[".pt"],
+                                         elem_id="upload-checkpoint")
+        put_config = gr.UploadButton("Load a config file…", file_types=[".json"],
+                                     elem_id="upload-config")
+    download = gr.File(label="download", elem_id="export-file", interactive=False)
+    gr.Markdown("The plots' camera button saves the current picture as PNG. A checkpoint holds "
+                "the nets, optimisers, random states and step: loading it continues the run "
+                "exactly where it was.")
+
+    def on_checkpoint(request: gr.Request):
+        session = session_for(request)
+        if session is None:
+            return gr.skip(), "⚠ no run to save"
+        try:
+            data = session.checkpoint()
+        except TimeoutError as exc:
+            return gr.skip(), f"⚠ {exc}"
+        name = f"{session.config.dataset}-{session.config.loss}.pt"
+        return _export_file(name, data), f"✓ checkpoint saved ({len(data) / 1e6:.1f} MB)"
+
+    get_checkpoint.click(on_checkpoint, None, [download, message], api_name="checkpoint")
+
+    def on_history(request: gr.Request):
+        session = session_for(request)
+        snap = session.latest if session is not None else None
+        if snap is None or isinstance(snap, tuple):
+            return gr.skip(), "⚠ no history yet: press Play first"
+        return _export_file("history.csv", history_csv(snap)), "✓ history saved"
+
+    get_history.click(on_history, None, [download, message], api_name="history")
+
+    def on_checkpoint_upload(file: Any, request: gr.Request):
+        try:
+            data = _read_upload(file, MAX_CHECKPOINT_BYTES)
+            _, config = read_state(data)
+        except ConfigError as exc:
+            return failed(str(exc))
+        return load_into_session(config, request, "✓ checkpoint loaded: press Play to go on",
+                                 checkpoint=data)
+
+    put_checkpoint.upload(on_checkpoint_upload, put_checkpoint, loaded_outputs,
+                          api_name="restore")
+
+    def on_config_upload(file: Any, request: gr.Request):
+        try:
+            config = TrainConfig.from_json(_read_upload(file, MAX_CONFIG_BYTES).decode(
+                "utf-8", errors="replace"))
+        except ConfigError as exc:
+            return failed(str(exc))
+        return load_into_session(config, request, "✓ config file loaded: press Play")
+
+    put_config.upload(on_config_upload, put_config, loaded_outputs, api_name="upload_config")
