@@ -90,12 +90,17 @@ class TrainConfig:
         return data
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent)
+        """The config as JSON, stamped with the project version that wrote it (so a shared
+        file says what made it); ``from_json`` reads the stamp and ignores it."""
+        from playground import __version__
+
+        return json.dumps({**self.to_dict(), "version": __version__}, indent=indent)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
         if not isinstance(data, dict):
             raise ConfigError("config", data, "a JSON object of settings")
+        data = {k: v for k, v in data.items() if k != "version"}  # the writer's stamp
         unknown = sorted(set(data) - set(field_names()))
         if unknown:
             raise ConfigError(unknown[0], data[unknown[0]], "unknown setting")

@@ -14,7 +14,8 @@ import numpy as np
 import torch
 
 from playground.config import TrainConfig
-from playground.png import image_grid
+from playground.film import FILM_DIGITS, FILM_POINTS, Film, FilmReel
+from playground.png import encode_png, image_grid
 from playground.snapshot import HISTORY_KEYS, METRIC_KEYS, Snapshot, ViewOptions, frozen
 from playground.trainer import Trainer
 
@@ -45,6 +46,7 @@ class LiveRun:
         self.history: dict[str, list[float]] = {key: [] for key in HISTORY_KEYS}
         self.stride = IMAGE_STRIDE if self.trainer.is_image else 5
         self._next_image_metrics = 0.0
+        self.film = Film()
         self.prev_fake: np.ndarray | None = None
         self.last_metrics: dict[str, Any] = {}
         self._record_history(force=True)  # evaluates step 0
@@ -113,6 +115,8 @@ class LiveRun:
             self._record_history(force=True)
             return False
         self._record_history()
+        if self.film.due(self.trainer.steps_done):
+            self.film.add(self.trainer.steps_done, self._film_frame())
         if not self.reached_planned_steps and self.trainer.steps_done >= self.trainer.config.steps:
             # Pause once at the config's planned length, where the CLI's run of the same config
             # ends, so the page shows the same result; Play again keeps going.
@@ -186,6 +190,19 @@ class LiveRun:
             for key in HISTORY_KEYS:
                 self.history[key] = self.history[key][::2]
             self.stride *= 2
+
+    def _film_frame(self) -> object:
+        """This step's frame of the film: fake points (float16) or a PNG grid of digits."""
+        trainer = self.trainer
+        if trainer.is_image:
+            images = trainer.generate(trainer.eval_noise[:FILM_DIGITS])
+            return encode_png(image_grid(images, columns=6), level=3)
+        return trainer.generate(trainer.eval_noise[:FILM_POINTS]).astype(np.float16)
+
+    def reel(self) -> FilmReel:
+        trainer = self.trainer
+        real = None if trainer.is_image else trainer.eval_real[:FILM_POINTS].astype(np.float16)
+        return FilmReel(list(self.film.frames), real, trainer.sampler.bounds)
 
     # --- drawing --------------------------------------------------------------------------
 

@@ -125,7 +125,8 @@ class Session:
         self.last_seen = time.monotonic()
         self._frame_asked_at: float | None = None
         self._arrived = threading.Condition()
-        self._checkpoint: bytes | None = None
+        self._answers: dict[str, Any] = {}  # replies to _ask, by kind
+        self._asking: str | None = None
 
     def _send(self, *command: Any) -> None:
         if command[0] != "frame":
@@ -147,18 +148,30 @@ class Session:
     def set_slow_motion(self, on: bool) -> None:
         self._send("slow", bool(on))
 
-    def checkpoint(self, timeout: float = 30.0) -> bytes:
-        """The run's checkpoint (nets, optimisers, RNGs, step) as bytes, from its worker."""
-        self._checkpoint = None
-        self._send("checkpoint")
+    def _ask(self, kind: str, timeout: float) -> Any:
+        """Send ``kind`` to the worker and wait for its answer of the same kind."""
+        self._answers.pop(kind, None)
+        self._asking = kind
+        self._send(kind)
         deadline = time.monotonic() + timeout
         with self._arrived:
-            while self._checkpoint is None:
+            while kind not in self._answers:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise TimeoutError("the worker did not send the checkpoint in time")
+                    raise TimeoutError(f"the training worker did not send the {kind} in time")
                 self._arrived.wait(remaining)
-        return self._checkpoint
+        answer = self._answers.pop(kind)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def checkpoint(self, timeout: float = 30.0) -> bytes:
+        """The run's checkpoint (nets, optimisers, RNGs, step) as bytes, from its worker."""
+        return self._ask("checkpoint", timeout)
+
+    def film(self, timeout: float = 30.0) -> Any:
+        """The run's film frames (a FilmReel) for the animated export."""
+        return self._ask("film", timeout)
 
     def restore(self, data: bytes, config: TrainConfig) -> None:
         """Continue from checkpoint bytes (already checked, whose config is ``config``)."""
@@ -217,8 +230,12 @@ class Session:
             self.latest = payload
         elif kind == "error":
             self.errors.append(payload)
-        elif kind == "checkpoint":
-            self._checkpoint = payload
+            if self._asking:  # the worker failed while answering: don't wait for nothing
+                last = payload.strip().splitlines()[-1] if payload.strip() else "error"
+                self._answers[self._asking] = RuntimeError(last)
+        elif kind in ("checkpoint", "film"):
+            self._answers[kind] = payload
+            self._asking = None
         if kind in ("snapshot", "same", "error"):
             self._frame_asked_at = None
         with self._arrived:

@@ -1,6 +1,6 @@
 """The Play tab's export / import panel: checkpoint download and upload (continue a run),
-the metrics history as CSV, and a config file upload. Wiring only; the checks live in
-``checkpoint`` (weights_only-safe reading) and ``config`` (validation)."""
+the metrics history as CSV, the run as an animated GIF, and a config file upload. Wiring
+only; the checks live in ``checkpoint`` (weights_only-safe reading) and ``config``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import gradio as gr
 
 from playground.checkpoint import read_state
 from playground.config import ConfigError, TrainConfig
+from playground.film import render_gif
 from playground.runner import IMAGE_METRICS
 from playground.snapshot import HISTORY_KEYS, Snapshot
 
@@ -64,6 +65,7 @@ def build_export_panel(session_for: Callable, load_into_session: Callable,
     with gr.Row():
         get_checkpoint = gr.Button("Download checkpoint (.pt)", elem_id="btn-checkpoint")
         get_history = gr.Button("Download metrics history (.csv)", elem_id="btn-history")
+        get_gif = gr.Button("Download the run as GIF", elem_id="btn-gif")
         put_checkpoint = gr.UploadButton("Continue from a checkpoint…", file_types=[".pt"],
                                          elem_id="upload-checkpoint")
         put_config = gr.UploadButton("Load a config file…", file_types=[".json"],
@@ -94,6 +96,20 @@ def build_export_panel(session_for: Callable, load_into_session: Callable,
         return _export_file("history.csv", history_csv(snap)), "✓ history saved"
 
     get_history.click(on_history, None, [download, message], api_name="history")
+
+    def on_gif(request: gr.Request):
+        session = session_for(request)
+        if session is None:
+            return gr.skip(), "⚠ no run to film"
+        try:
+            reel = session.film()
+            data = render_gif(reel)
+        except (TimeoutError, ValueError, RuntimeError) as exc:
+            return gr.skip(), f"⚠ {exc}"
+        return (_export_file(f"{session.config.dataset}-{session.config.loss}.gif", data),
+                f"✓ GIF saved: {len(reel.frames)} frames, {len(data) / 1e6:.1f} MB")
+
+    get_gif.click(on_gif, None, [download, message], api_name="gif")
 
     def on_checkpoint_upload(file: Any, request: gr.Request):
         try:

@@ -81,6 +81,8 @@ class WorkerLoop:
             run.set_slow_motion(args[0])
         elif kind == "checkpoint":
             self.outbox.put(("checkpoint", sid, checkpoint_bytes(run.trainer)))
+        elif kind == "film":
+            self.outbox.put(("film", sid, run.reel()))
         elif kind == "restore":
             run.restore(load_checkpoint(args[0]))
 

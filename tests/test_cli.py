@@ -28,7 +28,7 @@ def test_train_writes_every_artefact(root, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # piped: no progress bar
     config = json.loads((out / "config.json").read_text())
-    assert set(config) == set(field_names())
+    assert set(config) == {*field_names(), "version"}  # the whole config, stamped
     assert config["steps"] == 30 and config["g_width"] == 16
     metrics = json.loads((out / "metrics.json").read_text())
     for key in ("steps", "wall_s", "iters_per_s", "modes_total", "modes_covered",

@@ -3,6 +3,7 @@ import math
 
 import pytest
 
+from playground import __version__
 from playground.config import ConfigError, TrainConfig, apply_overrides, field_names
 
 BAD_VALUES = [
@@ -82,7 +83,8 @@ def test_json_round_trip_keeps_every_field():
     )
     again = TrainConfig.from_json(cfg.to_json())
     assert again == cfg
-    assert set(json.loads(cfg.to_json())) == set(field_names())
+    assert set(json.loads(cfg.to_json())) == {*field_names(), "version"}
+    assert json.loads(cfg.to_json())["version"] == __version__  # who wrote it
 
 
 def test_strings_from_forms_and_cli_are_coerced():

@@ -1,0 +1,79 @@
+"""The run as a film: small frames kept while training, rendered to an animated GIF on export.
+
+Frames are cheap to keep (a 2-D frame is 500 fake points as float16, 2 KB; an image frame a
+6x6 digit grid as PNG, ~8 KB) and bounded: one every ``every`` steps, at most MAX_FRAMES; past
+that every other frame is dropped and the interval doubles, so a long run still fits and its
+film still spans the whole run. Rendering (Pillow, a Gradio dependency) happens only when the
+user asks for the GIF, in the web process.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MAX_FRAMES = 300
+FILM_POINTS = 500
+FILM_DIGITS = 36  # a 6x6 grid
+SIZE = 260  # pixels, square
+REAL_RGB, FAKE_RGB = (26, 152, 80), (123, 50, 148)
+
+
+@dataclass
+class Film:
+    every: int = 10
+    frames: list[tuple[int, object]] = field(default_factory=list)
+
+    def due(self, step: int) -> bool:
+        return step % self.every == 0
+
+    def add(self, step: int, frame: object) -> None:
+        self.frames.append((step, frame))
+        if len(self.frames) > MAX_FRAMES:
+            self.frames = self.frames[1::2]
+            self.every *= 2
+
+
+@dataclass(frozen=True)
+class FilmReel:
+    """What the web process needs to render: the frames, plus the real points and plot range
+    for 2-D runs."""
+
+    frames: list[tuple[int, object]]
+    real: np.ndarray | None
+    bounds: tuple[float, float]
+
+
+def render_gif(reel: FilmReel, frame_ms: int = 80) -> bytes:
+    """An animated, looping GIF of the reel; ValueError if it has no frames yet."""
+    from PIL import Image, ImageDraw
+
+    if not reel.frames:
+        raise ValueError("no frames yet: press Play first")
+    pictures = []
+    for step, frame in reel.frames:
+        if isinstance(frame, bytes):  # a PNG digit grid
+            picture = Image.open(io.BytesIO(frame)).convert("RGB").resize((SIZE, SIZE))
+        else:
+            picture = Image.new("RGB", (SIZE, SIZE), "white")
+            draw = ImageDraw.Draw(picture)
+            for points, colour in ((reel.real, REAL_RGB), (frame, FAKE_RGB)):
+                for x, y in _to_pixels(np.asarray(points, np.float32), reel.bounds):
+                    draw.rectangle((x - 1, y - 1, x + 1, y + 1), fill=colour)
+        ImageDraw.Draw(picture).text((4, 4), f"step {step:,}", fill=(90, 90, 90))
+        pictures.append(picture.quantize(colors=64))
+    out = io.BytesIO()
+    pictures[0].save(out, format="GIF", save_all=True, append_images=pictures[1:],
+                     duration=frame_ms, loop=0, optimize=False)
+    return out.getvalue()
+
+
+def _to_pixels(points: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    lo, hi = bounds
+    finite = points[np.isfinite(points).all(axis=1)]
+    scaled = (finite - lo) / (hi - lo) * (SIZE - 1)
+    scaled[:, 1] = SIZE - 1 - scaled[:, 1]  # y grows upwards in the plot
+    inside = ((scaled >= 0) & (scaled < SIZE)).all(axis=1)
+    return np.rint(scaled[inside]).astype(int)
