@@ -8,6 +8,7 @@ when playing; ``snapshot(view)`` draws the current state.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,31 @@ IMAGE_METRICS_EVERY_S = 2.0  # ...but run the classifier (~0.3 s for 500) at mos
 GRID_COLUMNS = 10
 
 
+class Pacer:
+    """How a playing run spends its turn: as many steps as fit in the time slice, or in slow
+    motion one step every 1/SLOW_MOTION_STEPS_PER_S seconds (one run or a lockstep pair)."""
+
+    def __init__(self) -> None:
+        self.slow_motion = False
+        self._next_slow_step = 0.0
+
+    def run(self, budget_s: float, step_once: Callable[[], bool],
+            playing: Callable[[], bool]) -> int:
+        now = time.perf_counter()
+        if self.slow_motion:
+            if now < self._next_slow_step:
+                return 0
+            self._next_slow_step = now + 1.0 / SLOW_MOTION_STEPS_PER_S
+            step_once()
+            return 1
+        deadline, steps = now + budget_s, 0
+        while playing() and (steps == 0 or time.perf_counter() < deadline):
+            if not step_once():
+                break
+            steps += 1
+        return steps
+
+
 class LiveRun:
     """A Trainer that plays, pauses, steps and takes live edits, and can draw itself."""
 
@@ -37,7 +63,7 @@ class LiveRun:
         self.session_id = session_id
         self.trainer = Trainer(config)
         self.playing = False
-        self.slow_motion = False
+        self.pacer = Pacer()
         self.message = "ready: press Play"
         self.seq = 0
         self._new_run()
@@ -51,7 +77,6 @@ class LiveRun:
         self.last_metrics: dict[str, Any] = {}
         self._record_history(force=True)  # evaluates step 0
         self._rate_window: list[tuple[float, int]] = []
-        self._next_slow_step = 0.0
         self._last_drawn: tuple | None = None
         self.reached_planned_steps = False
 
@@ -93,7 +118,7 @@ class LiveRun:
         return result.message
 
     def set_slow_motion(self, on: bool) -> None:
-        self.slow_motion = bool(on)
+        self.pacer.slow_motion = bool(on)
 
     def restore(self, trainer: Trainer) -> None:
         """Continue from a loaded checkpoint: its nets, optimisers, RNGs and step."""
@@ -133,20 +158,7 @@ class LiveRun:
         """Train for about ``budget_s`` seconds if playing; returns the steps taken."""
         if not self.playing:
             return 0
-        now = time.perf_counter()
-        if self.slow_motion:
-            if now < self._next_slow_step:
-                return 0
-            self._next_slow_step = now + 1.0 / SLOW_MOTION_STEPS_PER_S
-            self._one_step()
-            self._note_rate(now, 1)
-            return 1
-        deadline = now + budget_s
-        steps = 0
-        while self.playing and (steps == 0 or time.perf_counter() < deadline):
-            if not self._one_step():
-                break
-            steps += 1
+        steps = self.pacer.run(budget_s, self._one_step, lambda: self.playing)
         self._note_rate(time.perf_counter(), steps)
         return steps
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 from playground.config import TrainConfig
-from playground.live import SLOW_MOTION_STEPS_PER_S, LiveRun
+from playground.live import LiveRun, Pacer
 from playground.snapshot import Snapshot, ViewOptions
 
 SIDES = ("a", "b")
@@ -23,8 +23,7 @@ class LivePair:
         self.session_id = session_id
         self.runs = (LiveRun(f"{session_id}:A", config_a), LiveRun(f"{session_id}:B", config_b))
         self.playing = False
-        self.slow_motion = False
-        self._next_slow_step = 0.0
+        self.pacer = Pacer()
         self._say("ready: press Play to train A and B side by side")
 
     @property
@@ -81,7 +80,7 @@ class LivePair:
         return message
 
     def set_slow_motion(self, on: bool) -> None:
-        self.slow_motion = bool(on)
+        self.pacer.slow_motion = bool(on)
 
     # --- training -------------------------------------------------------------------------
 
@@ -97,18 +96,7 @@ class LivePair:
     def advance(self, budget_s: float) -> int:
         if not self.playing:
             return 0
-        now = time.perf_counter()
-        if self.slow_motion:
-            if now < self._next_slow_step:
-                return 0
-            self._next_slow_step = now + 1.0 / SLOW_MOTION_STEPS_PER_S
-            steps = int(self._lockstep())
-        else:
-            deadline, steps = now + budget_s, 0
-            while self.playing and (steps == 0 or time.perf_counter() < deadline):
-                if not self._lockstep():
-                    break
-                steps += 1
+        steps = self.pacer.run(budget_s, self._lockstep, lambda: self.playing)
         for run in self.runs:
             run._note_rate(time.perf_counter(), steps)
         return steps
