@@ -23,7 +23,7 @@ from playground.live import LiveRun  # noqa: E402
 from playground.presets import load_preset  # noqa: E402
 from playground.session import SessionManager  # noqa: E402
 from playground.snapshot import ViewOptions  # noqa: E402
-from playground.viz import curves_figure, samples_figure  # noqa: E402
+from playground.viz import curves_figure, live_figure  # noqa: E402
 
 TICK_S = 0.08
 
@@ -44,7 +44,7 @@ def training_rate(session, seconds: float, viewer: bool) -> dict[str, float]:
             if snap is not None and snap.seq not in seqs:
                 seqs.add(snap.seq)
                 b0 = time.perf_counter()
-                payload = orjson.dumps([samples_figure(snap), curves_figure([("", snap)])])
+                payload = orjson.dumps([live_figure(snap), curves_figure([("", snap)])])
                 builds.append(time.perf_counter() - b0)
                 sizes.append(len(payload))
         time.sleep(TICK_S)

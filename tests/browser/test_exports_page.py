@@ -21,10 +21,10 @@ def open_panel(page) -> None:
 
 
 def test_checkpoint_round_trip_and_history_csv(page, artifacts, tmp_path):
-    page.click("#btn-step")
-    page.click("#btn-step")
-    page.click("#btn-step")
-    wait_until(lambda: iteration(page) == 3, what="three steps")
+    wait_until(lambda: iteration(page) == 0, timeout=60, what="the run to show step 0")
+    for step in (1, 2, 3):  # one click at a time, each seen, as a person steps
+        page.click("#btn-step")
+        wait_until(lambda step=step: iteration(page) == step, timeout=60, what=f"step {step}")
     open_panel(page)
     with page.expect_download() as download:
         page.click("#btn-checkpoint")
