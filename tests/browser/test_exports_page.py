@@ -68,3 +68,26 @@ def test_checkpoint_round_trip_and_history_csv(page, artifacts, tmp_path):
     assert iteration(page) > 60  # the run is still there
     page.screenshot(path=artifacts / "40-export-panel.png", full_page=True)
     assert not page.js_errors, page.js_errors
+
+
+def test_config_file_upload_loads_it_and_a_bad_file_is_named(page, tmp_path):
+    from playground.presets import load_preset
+
+    open_panel(page)
+    good = tmp_path / "mine.json"
+    good.write_text(load_preset("wgan-gp-fix").config.with_changes(seed=7).to_json())
+    upload(page, "#upload-config", good)
+    wait_until(lambda: "config file loaded" in message(page), what="the config file")
+    assert page.input_value("#seed input") == "7"
+    assert page.input_value("#loss input") == "wgan-gp"
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"lr_g": "NaN"}')
+    upload(page, "#upload-config", bad)
+    wait_until(lambda: "lr_g" in message(page) and "⚠" in message(page),
+               what="a message naming the bad field")
+    huge = tmp_path / "huge.json"
+    huge.write_text(" " * 200_000 + "{}")
+    upload(page, "#upload-config", huge)
+    wait_until(lambda: "at most" in message(page), what="the size limit message")
+    assert page.input_value("#seed input") == "7"  # the loaded run is still there
+    assert not page.js_errors, page.js_errors
