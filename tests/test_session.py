@@ -90,7 +90,7 @@ def test_idle_sessions_are_reaped(manager):
     assert manager.get("tab-idle") is None
 
 
-def test_twenty_sessions_leave_nothing_behind(manager):
+def test_a_hundred_sessions_leave_nothing_behind(manager):
     def churn(label):
         sessions = [manager.open(f"tab-{label}-{i}", SMALL) for i in range(20)]
         for s in sessions:
@@ -107,12 +107,32 @@ def test_twenty_sessions_leave_nothing_behind(manager):
     # The first round grows the allocators' pools to their working size; a leak shows as
     # growth on every round after it.
     warmed = churn("warm-up")
-    rss = [churn(f"round-{r}") for r in range(3)]
+    rss = [churn(f"round-{r}") for r in range(4)]  # with the warm-up: 100 tabs opened, closed
     print("worker RSS after warm-up and each round (MB):", warmed, rss)
     assert len(manager) == 0
     assert sum(w["runs"] for w in manager.worker_stats()) == 0
     assert threading.active_count() <= baseline_threads, [t.name for t in threading.enumerate()]
     assert rss[-1] - warmed < 50
+
+
+def test_a_failing_command_pauses_only_its_own_session(manager):
+    """A fault inside a worker (here a corrupt command) pauses that session with a message;
+    the other sessions, in the same worker or not, go on training."""
+    a = manager.open("tab-fault-a", SMALL)
+    b = manager.open("tab-fault-b", SMALL.with_changes(seed=3))
+    a.play()
+    b.play()
+    a.wait_for(lambda snap: snap.step > 10)
+    a.worker.send("apply", a.id, {"g_width": "wide"})
+    broken = a.wait_for(lambda snap: snap.message.startswith("error"))
+    assert not broken.playing and "g_width" in broken.message and "Reset" in broken.message
+    running = b.wait_for(lambda snap: True).step
+    assert b.wait_for(lambda snap: snap.step > running + 50).playing
+    a.reset()
+    a.play()
+    assert a.wait_for(lambda snap: snap.playing and snap.step > 5).playing  # it recovers
+    manager.close("tab-fault-a")
+    manager.close("tab-fault-b")
 
 
 def test_sessions_are_isolated(manager):
