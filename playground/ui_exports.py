@@ -75,41 +75,40 @@ def build_export_panel(session_for: Callable, load_into_session: Callable,
                 "the nets, optimisers, random states and step: loading it continues the run "
                 "exactly where it was.")
 
-    def on_checkpoint(request: gr.Request):
-        session = session_for(request)
-        if session is None:
-            return gr.skip(), "⚠ no run to save"
-        try:
-            data = session.checkpoint()
-        except TimeoutError as exc:
-            return gr.skip(), f"⚠ {exc}"
-        name = f"{session.config.dataset}-{session.config.loss}.pt"
-        return _export_file(name, data), f"✓ checkpoint saved ({len(data) / 1e6:.1f} MB)"
+    def exporter(make: Callable[[Any], tuple[str, bytes | str, str]]) -> Callable:
+        """A download button's handler: ``make(session)`` gives (file name, data, message);
+        a missing run or a failure (a worker timeout, no frames yet) becomes a message."""
+        def handler(request: gr.Request):
+            session = session_for(request)
+            if session is None:
+                return gr.skip(), "⚠ no run yet"
+            try:
+                name, data, note = make(session)
+            except (TimeoutError, ValueError, RuntimeError) as exc:
+                return gr.skip(), f"⚠ {exc}"
+            return _export_file(name, data), f"✓ {note}"
+        return handler
 
-    get_checkpoint.click(on_checkpoint, None, [download, message], api_name="checkpoint")
+    def checkpoint_file(session: Any) -> tuple[str, bytes, str]:
+        data = session.checkpoint()
+        return (f"{session.config.dataset}-{session.config.loss}.pt", data,
+                f"checkpoint saved ({len(data) / 1e6:.1f} MB)")
 
-    def on_history(request: gr.Request):
-        session = session_for(request)
-        snap = session.latest if session is not None else None
+    def history_file(session: Any) -> tuple[str, str, str]:
+        snap = session.latest
         if snap is None or isinstance(snap, tuple):
-            return gr.skip(), "⚠ no history yet: press Play first"
-        return _export_file("history.csv", history_csv(snap)), "✓ history saved"
+            raise ValueError("no history yet: press Play first")
+        return "history.csv", history_csv(snap), "history saved"
 
-    get_history.click(on_history, None, [download, message], api_name="history")
+    def gif_file(session: Any) -> tuple[str, bytes, str]:
+        reel = session.film()
+        data = render_gif(reel)
+        return (f"{session.config.dataset}-{session.config.loss}.gif", data,
+                f"GIF saved: {len(reel.frames)} frames, {len(data) / 1e6:.1f} MB")
 
-    def on_gif(request: gr.Request):
-        session = session_for(request)
-        if session is None:
-            return gr.skip(), "⚠ no run to film"
-        try:
-            reel = session.film()
-            data = render_gif(reel)
-        except (TimeoutError, ValueError, RuntimeError) as exc:
-            return gr.skip(), f"⚠ {exc}"
-        return (_export_file(f"{session.config.dataset}-{session.config.loss}.gif", data),
-                f"✓ GIF saved: {len(reel.frames)} frames, {len(data) / 1e6:.1f} MB")
-
-    get_gif.click(on_gif, None, [download, message], api_name="gif")
+    for button, make, api in ((get_checkpoint, checkpoint_file, "checkpoint"),
+                              (get_history, history_file, "history"), (get_gif, gif_file, "gif")):
+        button.click(exporter(make), None, [download, message], api_name=api)
 
     def on_checkpoint_upload(file: Any, request: gr.Request):
         try:
