@@ -305,8 +305,9 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 config = load_preset(name).config
             except ConfigError as exc:
                 return [gr.skip()] * len(control_list) + [f"⚠ {exc}"] + [gr.skip()] * 6
-            return [*load_into_session(config, request, f"✓ preset {name}: press Play"),
-                    preset_text(name)]
+            loaded = load_into_session(config, request, f"✓ preset {name}: press Play")
+            started = loaded[len(control_list)].startswith("✓")  # else: why not (no MNIST)
+            return [*loaded, preset_text(name) if started else gr.skip()]
 
         preset.input(on_preset, preset,
                      [*control_list, message, config_json, loss_info, *view_rows, preset_info],

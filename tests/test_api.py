@@ -88,3 +88,23 @@ def test_preset_loads_config(client):
     message, config_json = result[-4], result[-3]
     assert "wgan-gp-fix" in message
     assert '"loss": "wgan-gp"' in config_json
+
+
+def test_choosing_mnist_without_its_files_says_where_to_put_them(tmp_path):
+    from tests.conftest import start_app, stop_app
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    process, url = start_app({"MNIST_DIR": str(empty), "PLAYGROUND_OFFLINE": "1",
+                              "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    try:
+        client = Client(url, verbose=False)
+        result = client.predict("mnist-cgan", api_name="/preset")
+        text = " ".join(str(part) for part in result)
+        assert "MNIST not found" in text and "MNIST_DIR" in text
+        viewer = Viewer(client)
+        client.predict(api_name="/step")
+        viewer.wait(lambda v: 'data-step="1"' in v.status)  # the 2-D run is still there
+        assert "mode" in viewer.status
+    finally:
+        stop_app(process)
