@@ -156,7 +156,8 @@ def metric_summary(m: dict) -> str:
         text = (f"{m['classes_covered']}/10 classes, confidence {m['mean_confidence']:.2f},"
                 f" class KL {m['class_kl']:.2f}, classifier FID {m['fid_classifier']:.0f}")
         if m.get("label_accuracy") is not None:
-            text += f", right digit {m['label_accuracy']:.0%}"
+            text += (f", right digit {m['label_accuracy']:.0%}"
+                     f" (worst digit {m['worst_digit_accuracy']:.0%})")
         return text
     if m.get("modes_total"):
         return (f"{m['modes_covered']}/{m['modes_total']} modes,"

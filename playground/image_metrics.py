@@ -10,7 +10,7 @@
   penultimate features (128-d) of real and generated images, over ≥ 2,000 samples each
   (fewer makes the covariance estimate, and so the number, noisy and biased upward).
 - ``label_accuracy`` (conditional GANs): how often a sample is classified as the digit it was
-  asked for.
+  asked for; ``worst_digit_accuracy`` the same for the digit it draws worst.
 
 **fid_classifier is not FID as in papers.** Published FID uses Inception-v3 pool features of
 ImageNet-sized images; ours uses our small LeNet's features of 28x28 digits. Its scale and
@@ -118,7 +118,8 @@ def class_metrics(
 
     Returns ``classes_covered`` (int), ``class_kl`` (float), ``mean_confidence`` (float),
     ``class_histogram`` (10 fractions), ``fid_classifier`` (float, or None without
-    ``real_stats``) and, when ``requested`` labels (n,) are given, ``label_accuracy``.
+    ``real_stats``) and, when ``requested`` labels (n,) are given, ``label_accuracy`` and
+    ``worst_digit_accuracy`` (the lowest per-digit share classified as asked).
     Use ≥ 2,000 images for ``fid_classifier``; see the module docstring for what it is not.
     """
     probabilities, features = classify(images, classifier)
@@ -142,5 +143,9 @@ def class_metrics(
         requested = requested.reshape(-1).to("cpu", torch.long)
         if len(requested) != len(predicted):
             raise ValueError(f"{len(requested)} requested labels for {len(predicted)} images")
-        result["label_accuracy"] = float((predicted == requested).double().mean())
+        correct = (predicted == requested).double()
+        result["label_accuracy"] = float(correct.mean())
+        # The weakest digit: a cGAN must draw *every* requested digit, not most of them.
+        result["worst_digit_accuracy"] = min(
+            float(correct[requested == digit].mean()) for digit in requested.unique().tolist())
     return result

@@ -34,7 +34,8 @@ def history_columns(config: TrainConfig) -> tuple[str, ...]:
     """history.csv's columns: the step's numbers, then every metric this kind of run has."""
     if not is_image_dataset(config.dataset):
         return HISTORY_COLUMNS
-    return STEP_COLUMNS + IMAGE_METRICS + (("label_accuracy",) if config.conditional else ())
+    extra = ("label_accuracy", "worst_digit_accuracy") if config.conditional else ()
+    return STEP_COLUMNS + IMAGE_METRICS + extra
 
 
 @dataclass

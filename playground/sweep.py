@@ -28,7 +28,7 @@ def sweep_columns(config: TrainConfig) -> tuple[str, ...]:
     """sweep.csv's columns: the mode metrics for 2-D data, the class metrics for images."""
     if not is_image_dataset(config.dataset):
         return SWEEP_COLUMNS
-    extra = ("label_accuracy",) if config.conditional else ()
+    extra = ("label_accuracy", "worst_digit_accuracy") if config.conditional else ()
     return ("seed", *IMAGE_METRIC_COLUMNS, *extra, "wall_s", "diverged")
 
 
@@ -60,7 +60,8 @@ def run_seeds(config: TrainConfig, seeds: list[int], processes: int | None = Non
 
 
 COMPARED = ("modes_covered", "high_quality_frac", "mode_kl", *IMAGE_METRIC_COLUMNS,
-            "label_accuracy", "d_loss", "g_loss", "wall_s", "cpu_s", "iters_per_s")
+            "label_accuracy", "worst_digit_accuracy", "d_loss", "g_loss", "wall_s", "cpu_s",
+            "iters_per_s")
 
 
 def comparison(a: RunResult, b: RunResult) -> dict[str, Any]:

@@ -185,7 +185,7 @@ def test_train_mnist_writes_class_metrics_history_and_a_digit_grid(root, tmp_pat
                 "mean_confidence", "fid_classifier", "d_loss", "g_loss", "diverged"):
         assert metrics[key] is not None, key
     assert 0 <= metrics["classes_covered"] <= 10 and metrics["fid_classifier"] > 0
-    assert ("label_accuracy" in metrics) == conditional
+    assert ("label_accuracy" in metrics) == ("worst_digit_accuracy" in metrics) == conditional
     assert "test set" in metrics["data"]  # says it trained on the 10k test set
     with open(out / "history.csv") as handle:
         rows = list(csv.DictReader(handle))
