@@ -27,6 +27,7 @@ STEP_COLUMNS = ("step", "wall_s", "d_loss", "g_loss", "d_grad_norm", "g_grad_nor
                 "wasserstein")
 POINT_METRICS = ("modes_covered", "high_quality_frac", "mode_kl")
 IMAGE_METRICS = ("classes_covered", "class_kl", "mean_confidence", "fid_classifier")
+CONDITIONAL_METRICS = ("label_accuracy", "worst_digit_accuracy")  # a cGAN's, besides
 HISTORY_COLUMNS = STEP_COLUMNS + POINT_METRICS  # 2-D runs' history.csv
 
 
@@ -34,8 +35,7 @@ def history_columns(config: TrainConfig) -> tuple[str, ...]:
     """history.csv's columns: the step's numbers, then every metric this kind of run has."""
     if not is_image_dataset(config.dataset):
         return HISTORY_COLUMNS
-    extra = ("label_accuracy", "worst_digit_accuracy") if config.conditional else ()
-    return STEP_COLUMNS + IMAGE_METRICS + extra
+    return STEP_COLUMNS + IMAGE_METRICS + (CONDITIONAL_METRICS if config.conditional else ())
 
 
 @dataclass

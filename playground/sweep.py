@@ -17,19 +17,18 @@ from typing import Any
 
 from playground.config import TrainConfig
 from playground.data import is_image_dataset
-from playground.runner import RunResult, train_run, write_run
+from playground.runner import CONDITIONAL_METRICS, IMAGE_METRICS, RunResult, train_run, write_run
 
 SWEEP_COLUMNS = ("seed", "modes_covered", "modes_total", "high_quality_frac", "mode_kl",
                  "wall_s", "diverged")  # 2-D data
-IMAGE_METRIC_COLUMNS = ("classes_covered", "class_kl", "mean_confidence", "fid_classifier")
 
 
 def sweep_columns(config: TrainConfig) -> tuple[str, ...]:
     """sweep.csv's columns: the mode metrics for 2-D data, the class metrics for images."""
     if not is_image_dataset(config.dataset):
         return SWEEP_COLUMNS
-    extra = ("label_accuracy", "worst_digit_accuracy") if config.conditional else ()
-    return ("seed", *IMAGE_METRIC_COLUMNS, *extra, "wall_s", "diverged")
+    extra = CONDITIONAL_METRICS if config.conditional else ()
+    return ("seed", *IMAGE_METRICS, *extra, "wall_s", "diverged")
 
 
 def _summarised(columns: tuple[str, ...]) -> tuple[str, ...]:
@@ -59,8 +58,8 @@ def run_seeds(config: TrainConfig, seeds: list[int], processes: int | None = Non
     return run_configs([config.with_changes(seed=seed) for seed in seeds], processes)
 
 
-COMPARED = ("modes_covered", "high_quality_frac", "mode_kl", *IMAGE_METRIC_COLUMNS,
-            "label_accuracy", "worst_digit_accuracy", "d_loss", "g_loss", "wall_s", "cpu_s",
+COMPARED = ("modes_covered", "high_quality_frac", "mode_kl", *IMAGE_METRICS,
+            *CONDITIONAL_METRICS, "d_loss", "g_loss", "wall_s", "cpu_s",
             "iters_per_s")
 
 

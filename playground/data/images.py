@@ -41,8 +41,6 @@ class MnistSampler:
     """Draws real digits (and their labels) with a caller-supplied generator."""
 
     name = "mnist"
-    shape = IMAGE_SHAPE
-    num_classes = NUM_CLASSES
     bounds = (-1.0, 1.0)  # pixel range, for symmetry with the 2-D samplers' plot bounds
     modes = None
 
