@@ -75,8 +75,33 @@ def load_checkpoint(path: Path | bytes) -> Trainer:
         trainer.opt_d.load_state_dict(state["opt_d"])
         trainer.data_rng.set_state(state["rng"]["data"])
         trainer.noise_rng.set_state(state["rng"]["noise"])
-    except (KeyError, RuntimeError, ValueError) as exc:
+        steps_done = int(state["steps_done"])
+        if steps_done < 0:
+            raise ValueError(f"steps_done={steps_done}")
+        _check_numbers(trainer)
+    except Exception as exc:  # noqa: BLE001 - an upload can be any shape: one clear message
         raise ConfigError("checkpoint", "uploaded file" if isinstance(path, bytes) else str(path),
-                          f"a matching checkpoint ({exc})") from None
-    trainer.steps_done = int(state["steps_done"])
+                          f"a matching checkpoint ({type(exc).__name__}: {exc})") from None
+    trainer.steps_done = steps_done
     return trainer
+
+
+MAX_OPTIMIZER_STEP = 1e9  # Adam raises 0.9 to this power; a damaged file can hold anything
+
+
+def _check_numbers(trainer: Trainer) -> None:
+    """Weights and optimiser state must be finite, and step counters sane: a damaged file can
+    load cleanly and only fail (OverflowError in Adam) or go NaN on the first step."""
+    for net in (trainer.generator, trainer.discriminator):
+        for name, tensor in [*net.named_parameters(), *net.named_buffers()]:
+            if tensor.is_floating_point() and not torch.isfinite(tensor).all():
+                raise ValueError(f"{name} holds NaN or infinite values")
+    for opt in (trainer.opt_g, trainer.opt_d):
+        for slot in opt.state.values():
+            for key, value in slot.items():
+                if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+                    continue
+                if not torch.isfinite(value).all():
+                    raise ValueError(f"optimiser state {key} holds NaN or infinite values")
+                if key == "step" and not 0 <= float(value) <= MAX_OPTIMIZER_STEP:
+                    raise ValueError(f"optimiser step {float(value):g}")

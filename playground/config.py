@@ -10,7 +10,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import reprlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 NOISE_KINDS = ("gaussian", "uniform")
@@ -23,6 +26,17 @@ MAX_PARAMETERS = 20_000_000  # per network
 MAX_IMAGE_BATCH = 1024
 
 
+def _short_repr() -> reprlib.Repr:
+    short = reprlib.Repr()  # keyword arguments only from Python 3.12
+    short.maxlevel, short.maxstring, short.maxother, short.maxlong = 3, 60, 60, 40
+    short.maxlist = short.maxtuple = 6
+    short.maxdict = 4
+    return short
+
+
+_SHORT_REPR = _short_repr()
+
+
 class ConfigError(ValueError):
     """A config value is unusable; the message names the field, the value and what is allowed."""
 
@@ -31,7 +45,7 @@ class ConfigError(ValueError):
         self.field = field_name
         self.value = value
         self.allowed = allowed
-        shown = repr(value)
+        shown = _SHORT_REPR.repr(value)  # bounded depth and length: values can be hostile
         if len(shown) > 80:
             shown = shown[:77] + "..."
         super().__init__(f"{field_name}={shown} is not allowed: {allowed}")
@@ -124,7 +138,7 @@ def field_names() -> tuple[str, ...]:
 
 # --- validation: one table of rules -------------------------------------------------------
 
-_INT_RANGES: dict[str, tuple[int, int]] = {
+_INT_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType({
     "steps": (1, 10_000_000),
     "seed": (0, 2**31 - 1),
     "batch_size": (1, 65_536),
@@ -136,24 +150,24 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
     "n_critic": (1, 100),
     "log_every": (1, 10_000_000),
     "eval_samples": (100, 100_000),
-}
+})
 
 # (low, high, low_inclusive)
-_FLOAT_RANGES: dict[str, tuple[float, float, bool]] = {
+_FLOAT_RANGES: Mapping[str, tuple[float, float, bool]] = MappingProxyType({
     "lr_g": (0.0, 10.0, False),
     "lr_d": (0.0, 10.0, False),
     "gp_lambda": (0.0, 1000.0, True),
     "clip": (0.0, 100.0, False),
-}
+})
 
-_CHOICES: dict[str, tuple[str, ...]] = {
+_CHOICES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "noise": NOISE_KINDS,
     "activation": ACTIVATIONS,
     "optimizer_g": OPTIMIZERS,
     "optimizer_d": OPTIMIZERS,
     "device": DEVICES,
     "architecture": ARCHITECTURES,
-}
+})
 
 
 def _set(cfg: TrainConfig, name: str, value: Any) -> None:

@@ -10,7 +10,7 @@ import json
 import math
 from typing import Any
 
-from playground.config import ConfigError, TrainConfig
+from playground.config import MAX_CUSTOM_POINTS, ConfigError, TrainConfig
 from playground.data import is_image_dataset
 from playground.presets import load_preset
 
@@ -40,6 +40,7 @@ CONTROL_FIELDS = (
 )
 LOG_FIELDS = frozenset({"lr_g", "lr_d"})  # shown as log10 sliders
 DEFAULT_PRESET = "mode-collapse"  # what the page opens with, and the 2-D defaults
+MAX_DRAWN_CHARS = 100_000  # 2,000 drawn points as JSON are ~60 KB
 IMAGE_DEFAULT_PRESET = "mnist-dcgan"  # the defaults when a user switches to an image dataset
 
 
@@ -82,12 +83,20 @@ def control_changes(names: tuple[str, ...], values: list[Any] | tuple[Any, ...]
         if value is None or (isinstance(value, str) and not value.strip()):
             raise ConfigError(name, value, "a value (this control is empty)")
         if name in LOG_FIELDS:
-            exponent = float(value)
-            if not math.isfinite(exponent):
-                raise ConfigError(name, value, "a finite number")
-            value = float(f"{10 ** exponent:.3g}")
+            value = _from_log10(name, value)
         changes[name] = value
     return changes
+
+
+def _from_log10(name: str, exponent: Any) -> float:
+    """A log10 slider's value as the number it stands for; the range check is the config's."""
+    try:
+        power = float(exponent)
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(name, exponent, "a number (log10 of the learning rate)") from None
+    if not math.isfinite(power) or abs(power) > 300:
+        raise ConfigError(name, exponent, "a finite log10 of the learning rate")
+    return float(f"{10 ** power:.3g}")
 
 
 def config_from_controls(
@@ -102,11 +111,14 @@ def config_from_controls(
 
 def parse_points(text: str) -> tuple[tuple[float, float], ...]:
     """Drawn points as JSON ``[[x, y], ...]``; a clear ConfigError when empty or malformed."""
-    if not text or not text.strip():
+    if not isinstance(text, str) or not text.strip():
         raise ConfigError("custom_points", [], "at least one point: click on the plot to draw")
+    if len(text) > MAX_DRAWN_CHARS:
+        raise ConfigError("custom_points", f"{len(text):,} characters",
+                          f"at most {MAX_CUSTOM_POINTS} points ({MAX_DRAWN_CHARS:,} characters)")
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ConfigError(
             "custom_points", text[:40], f"JSON like [[0, 1], [1, 0]] ({exc})"
         ) from None

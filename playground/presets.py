@@ -62,9 +62,11 @@ def pair_names(directory: Path = PRESET_DIR) -> list[str]:
     return sorted(p.stem for p in directory.glob("*.json") if _is_pair(p))
 
 
-def load_preset(name_or_path: str, directory: Path = PRESET_DIR) -> Preset:
-    """A preset by file stem, or a preset/config JSON file by path; ConfigError if neither."""
-    path = _locate(name_or_path, directory, preset_names)
+def load_preset(name_or_path: str, directory: Path = PRESET_DIR, paths: bool = True) -> Preset:
+    """A preset by file stem, or (``paths``: the CLI) a preset/config JSON file by path;
+    ConfigError if neither. The web app passes ``paths=False``: a share link must not be able
+    to make the server read a file of its choosing."""
+    path = _locate(name_or_path, directory, preset_names, paths)
     data = _read(path)
     if "pair" in data:
         raise ConfigError("preset", name_or_path, "a single-run preset (this is a pair: compare)")
@@ -76,14 +78,18 @@ def load_preset(name_or_path: str, directory: Path = PRESET_DIR) -> Preset:
     return Preset(path.stem, "", "", TrainConfig.from_dict(data))
 
 
-def _locate(name_or_path: str, directory: Path, names) -> Path:
+def _locate(name_or_path: str, directory: Path, names, paths: bool = True) -> Path:
+    known_names = names(directory)
+    if not isinstance(name_or_path, str) or not name_or_path:
+        raise ConfigError("preset", name_or_path, "a preset name: " + ", ".join(known_names))
     path = Path(name_or_path)
-    if path.suffix == ".json" and path.is_file():
+    if paths and path.suffix == ".json" and path.is_file():
         return path
     path = directory / f"{name_or_path}.json"
-    if not path.is_file():
-        known = ", ".join(names(directory)) or "none"
-        raise ConfigError("preset", name_or_path, f"a preset name ({known}) or a JSON file")
+    if (not paths and name_or_path not in known_names) or not path.is_file():
+        known = ", ".join(known_names) or "none"
+        raise ConfigError("preset", name_or_path, f"a preset name ({known})" + (
+            " or a JSON file" if paths else ""))
     return path
 
 
@@ -101,9 +107,11 @@ def _side(spec: object, side: str, directory: Path) -> TrainConfig:
     return config.with_changes(**changes)
 
 
-def load_pair(name_or_path: str, directory: Path = PRESET_DIR) -> PairPreset:
-    """A pair preset; its two sides must share the dataset and the seed."""
-    path = _locate(name_or_path, directory, pair_names)
+def load_pair(name_or_path: str, directory: Path = PRESET_DIR, paths: bool = True
+              ) -> PairPreset:
+    """A pair preset; its two sides must share the dataset and the seed. ``paths`` as in
+    ``load_preset``."""
+    path = _locate(name_or_path, directory, pair_names, paths)
     data = _read(path)
     pair = data.get("pair")
     if not isinstance(pair, dict):

@@ -27,6 +27,7 @@ from playground.session import PlaygroundFullError, Session, SessionManager
 from playground.snapshot import ViewOptions
 from playground.ui_compare import build_compare_tab, compare_key, pair_from_query, pair_text
 from playground.ui_exports import build_export_panel
+from playground.ui_inputs import explain_wrong_inputs
 from playground.ui_layout import (
     CSS,
     FRAME_INTERVAL_S,
@@ -44,6 +45,7 @@ from playground.viz import curves_figure, live_figure
 
 def build_app(manager: SessionManager) -> gr.Blocks:
     """The whole page. ``manager`` owns the sessions (and their worker processes)."""
+    explain_wrong_inputs()
     gr.set_static_paths([str(PLOTLY_JS.parent)])
     default = load_preset(DEFAULT_PRESET).config
 
@@ -59,7 +61,9 @@ def build_app(manager: SessionManager) -> gr.Blocks:
 
     full_message = f"⚠ {PlaygroundFullError(manager.max_sessions)}"
 
-    with gr.Blocks(title="GAN Playground") as demo:
+    # Gradio keeps every upload and download in its cache; on a Space that runs for months,
+    # hourly sweeps of files older than an hour keep the disk from filling.
+    with gr.Blocks(title="GAN Playground", delete_cache=(3600, 3600)) as demo:
         gr.Markdown(
             "# GAN Playground\nPick a preset, press **Play**, watch a GAN learn. Purple dots are "
             "the generator's fakes, green dots real data; the background is the discriminator's "
@@ -156,7 +160,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             pair_params = {key: params.pop(key) for key in ("pair", "b") if key in params}
             note = ""
             try:
-                config = load_preset(name).config
+                config = load_preset(name, paths=False).config
                 if params:
                     config = config_from_query(params, config)
                     note = "✓ config from the link loaded: press Play"
@@ -302,7 +306,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
 
         def on_preset(name: str, request: gr.Request):
             try:
-                config = load_preset(name).config
+                config = load_preset(name, paths=False).config
             except ConfigError as exc:
                 return [gr.skip()] * len(control_list) + [f"⚠ {exc}"] + [gr.skip()] * 6
             loaded = load_into_session(config, request, f"✓ preset {name}: press Play")

@@ -52,7 +52,7 @@ def pair_query(a: TrainConfig, b: TrainConfig, pair_name: str | None = None) -> 
     """A link that opens this comparison: ``?pair=NAME`` for an unchanged pair preset, else
     A's own share query plus ``b=`` with what B changes, as JSON."""
     if pair_name:
-        preset = load_pair(pair_name)
+        preset = load_pair(pair_name, paths=False)
         if (preset.a, preset.b) == (a, b):
             return f"?pair={pair_name}"
     changes = json.dumps(b_differences(a, b), separators=(",", ":"))
@@ -62,7 +62,7 @@ def pair_query(a: TrainConfig, b: TrainConfig, pair_name: str | None = None) -> 
 def pair_from_query(params: dict[str, str], a: TrainConfig) -> tuple[TrainConfig, TrainConfig]:
     """(A, B) from a link's ``pair=`` or ``b=``; ConfigError naming what is wrong."""
     if "pair" in params:
-        preset = load_pair(params["pair"])
+        preset = load_pair(params["pair"], paths=False)
         return preset.a, preset.b
     try:
         changes = json.loads(params["b"])
@@ -76,7 +76,7 @@ def pair_from_query(params: dict[str, str], a: TrainConfig) -> tuple[TrainConfig
 
 
 def pair_text(name: str) -> str:
-    preset = load_pair(name)
+    preset = load_pair(name, paths=False)
     return f"**{name}**: {preset.description}\n\n**What to watch for:** {preset.watch_for}"
 
 
@@ -151,7 +151,7 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
 
     def on_pair(name: str, request: gr.Request):
         try:
-            preset = load_pair(name)
+            preset = load_pair(name, paths=False)
         except ConfigError as exc:
             return [f"⚠ {exc}"] + [gr.skip()] * (len(started) - 1) + [gr.skip()]
         return [*start(preset.a, preset.b, request, f"✓ {name}: press Play both", name),

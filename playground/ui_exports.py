@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
+import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,7 @@ from playground.snapshot import HISTORY_KEYS, Snapshot
 
 MAX_CONFIG_BYTES = 100_000  # a config is ~1 KB; anything near this is not one
 MAX_CHECKPOINT_BYTES = 200 * 2**20  # the parameter cap keeps real checkpoints far below
+EXPORT_TTL_S = 600.0  # our copy of a download; Gradio serves its own copy from its cache
 
 
 def history_csv(snap: Snapshot) -> str:
@@ -38,11 +42,35 @@ def history_csv(snap: Snapshot) -> str:
     return out.getvalue()
 
 
-def _export_file(name: str, data: bytes | str) -> str:
-    """Write a download into a fresh temp folder (Gradio copies it into its cache)."""
-    path = Path(tempfile.mkdtemp(prefix="gan-playground-")) / name
+def export_dir() -> Path:
+    return Path(tempfile.gettempdir()) / "gan-playground-exports"
+
+
+def _export_file(name: str, data: bytes | str, folder: Path | None = None) -> str:
+    """Write a download into its own unguessable folder under ``export_dir()``. Gradio copies
+    it into its cache (which ``delete_cache`` empties), so ours are only needed for moments:
+    each export first removes those older than EXPORT_TTL_S, including any left by an app
+    that was killed, so a Space that runs for months does not fill its disk."""
+    folder = folder or export_dir()
+    prune_exports(folder)
+    path = folder / secrets.token_hex(8) / name
+    path.parent.mkdir(parents=True)
     path.write_bytes(data.encode() if isinstance(data, str) else data)
     return str(path)
+
+
+def prune_exports(folder: Path, max_age_s: float = EXPORT_TTL_S) -> int:
+    """Remove export folders older than ``max_age_s``; how many went."""
+    removed = 0
+    cutoff = time.time() - max_age_s
+    for entry in folder.glob("*") if folder.is_dir() else ():
+        try:
+            if entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+                removed += 1
+        except OSError:  # another process pruned it first
+            continue
+    return removed
 
 
 def _read_upload(file: Any, limit: int) -> bytes:

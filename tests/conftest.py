@@ -4,6 +4,13 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import settings
+
+# CI replays the same fuzz examples every run (a red CI means a real, reproducible bug); a
+# developer's machine explores new ones each time.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -26,13 +33,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(extra_env: dict[str, str] | None = None, timeout: float = 90.0):
-    """Launch ``python app.py`` on a free port; returns (process, url) once it answers."""
+def start_app(extra_env: dict[str, str] | None = None, timeout: float = 90.0,
+              port: int | None = None):
+    """Launch ``python app.py`` on ``port`` (default: a free one); returns (process, url) once
+    it answers."""
     import subprocess
     import time
     import urllib.request
 
-    port = free_port()
+    port = port or free_port()
     env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False",
                PLAYGROUND_WORKERS="1", **(extra_env or {}))
     env.pop("GRADIO_SERVER_NAME", None)

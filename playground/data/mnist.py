@@ -9,27 +9,31 @@ files to put where. If only the 10,000-image test set is present, that is what i
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
 import struct
 import tempfile
+import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 
+STALE_PART_S = 3600  # a half-downloaded file this old belongs to no running download
 MIRROR = "https://ossci-datasets.s3.amazonaws.com/mnist/"
-FILES = {  # name → published MD5 of the .gz file
+FILES = MappingProxyType({  # name → published MD5 of the .gz file
     "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
     "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
     "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
     "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
-}
-SPLITS = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-          "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+})
+SPLITS = MappingProxyType({"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+                           "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")})
 IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
 
 
@@ -122,6 +126,10 @@ def download(
 ) -> None:
     """Fetch ``names`` into ``target``: each to a temp file, MD5-checked, then renamed."""
     target.mkdir(parents=True, exist_ok=True)
+    for stale in target.glob(".*.part"):  # left by a download that was killed
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > STALE_PART_S:
+                stale.unlink()
     for name in names:
         final = target / name
         if final.is_file() and md5(final) == FILES[name]:
