@@ -8,8 +8,9 @@ adding a loss is one function pair and one table entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import torch
 import torch.nn.functional as F
@@ -63,7 +64,7 @@ def _least_squares_g(fake: Tensor) -> Tensor:
     return 0.5 * ((fake - 1.0) ** 2).mean()
 
 
-LOSSES: dict[str, Loss] = {
+LOSSES: Mapping[str, Loss] = MappingProxyType({
     "minimax": Loss(
         "minimax",
         _minimax_d,
@@ -107,7 +108,7 @@ LOSSES: dict[str, Loss] = {
         _least_squares_g,
         "Least squares GAN: D regresses real to 1 and fake to 0; gradients do not saturate.",
     ),
-}
+})
 
 
 def gradient_penalty(

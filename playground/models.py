@@ -7,7 +7,8 @@ conditional. Spectral normalisation is a discriminator option that combines with
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 import torch
 from torch import nn
@@ -16,14 +17,14 @@ from torch.nn.utils.parametrizations import spectral_norm
 from playground.config import TrainConfig
 from playground.data import is_image_dataset
 
-ACTIVATION_LAYERS: dict[str, Callable[[], nn.Module]] = {
+ACTIVATION_LAYERS: Mapping[str, Callable[[], nn.Module]] = MappingProxyType({
     "relu": nn.ReLU,
     "leaky_relu": lambda: nn.LeakyReLU(0.2),
     "tanh": nn.Tanh,
     "elu": nn.ELU,
     "gelu": nn.GELU,
     "sigmoid": nn.Sigmoid,
-}
+})
 
 
 def mlp(
@@ -63,11 +64,11 @@ def build_discriminator(cfg: TrainConfig) -> nn.Module:
     return mlp(2, 1, cfg.d_layers, cfg.d_width, cfg.activation, cfg.spectral_norm)
 
 
-OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
+OPTIMIZERS: Mapping[str, Callable[..., torch.optim.Optimizer]] = MappingProxyType({
     "sgd": lambda params, lr, betas: torch.optim.SGD(params, lr=lr),
     "adam": lambda params, lr, betas: torch.optim.Adam(params, lr=lr, betas=betas),
     "rmsprop": lambda params, lr, betas: torch.optim.RMSprop(params, lr=lr),
-}
+})
 
 
 def build_optimizer(

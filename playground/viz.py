@@ -19,7 +19,7 @@ from playground.snapshot import Snapshot
 REAL_COLOUR = "#1a9850"  # green: real data, and "D says real"
 FAKE_COLOUR = "#7b3294"  # purple: generated data, and "D says fake"
 ARROW_COLOUR = "#444444"
-SURFACE_SCALE = [[0.0, "#d6b8dd"], [0.5, "#f7f7f7"], [1.0, "#a6dba0"]]  # fake ← → real
+SURFACE_SCALE = ((0.0, "#d6b8dd"), (0.5, "#f7f7f7"), (1.0, "#a6dba0"))  # fake ← → real
 
 
 def typed(array: np.ndarray, dtype: str = "f4") -> dict[str, Any]:
@@ -166,15 +166,15 @@ def samples_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[s
 POINT_PANELS = (
     ("losses", None, ("d_loss", "D loss", "#d95f02"), ("g_loss", "G loss", FAKE_COLOUR)),
     ("modes", "modes", ("modes_covered", "modes covered", REAL_COLOUR)),
-    ("quality", [0, None], ("high_quality_frac", "high-quality fraction", "#1f78b4"),
+    ("quality", (0, None), ("high_quality_frac", "high-quality fraction", "#1f78b4"),
      ("mode_kl", "mode KL", "#999999")),
 )
 IMAGE_PANELS = (
     ("losses", None, ("d_loss", "D loss", "#d95f02"), ("g_loss", "G loss", FAKE_COLOUR)),
-    ("classes", [-0.3, 10.3], ("classes_covered", "classes covered (≥2%)", REAL_COLOUR)),
-    ("quality", [0, None], ("mean_confidence", "mean confidence", "#1f78b4"),
+    ("classes", (-0.3, 10.3), ("classes_covered", "classes covered (≥2%)", REAL_COLOUR)),
+    ("quality", (0, None), ("mean_confidence", "mean confidence", "#1f78b4"),
      ("class_kl", "class KL", "#999999")),
-    ("FID*", [0, None], ("fid_classifier", "classifier FID (not Inception FID)", "#e7298a")),
+    ("FID*", (0, None), ("fid_classifier", "classifier FID (not Inception FID)", "#e7298a")),
 )
 
 
@@ -227,7 +227,7 @@ def curves_figure(
         if y_range == "modes":
             y_range = [-0.3, modes_total + 0.3] if modes_total else None
         if y_range is not None:
-            layout[f"yaxis{suffix}"]["range"] = y_range
+            layout[f"yaxis{suffix}"]["range"] = list(y_range)
     return {"data": traces, "layout": layout}
 
 

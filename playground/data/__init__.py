@@ -5,6 +5,7 @@ One registry for both, so config validation, the UI's dropdown and the Trainer a
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 from playground.data.toy2d import DATASET_DESCRIPTIONS as TOY_DESCRIPTIONS
@@ -12,11 +13,11 @@ from playground.data.toy2d import DATASETS as TOY_DATASETS
 
 IMAGE_DATASETS = ("mnist",)
 DATASET_NAMES = (*TOY_DATASETS, *IMAGE_DATASETS)
-DATASET_DESCRIPTIONS = {
+DATASET_DESCRIPTIONS = MappingProxyType({
     **TOY_DESCRIPTIONS,
     "mnist": "handwritten digits, 28x28 grey (real MNIST; the 10k test set where only it is "
              "present): watch digits form and the class histogram show collapse",
-}
+})
 
 
 def is_image_dataset(name: str) -> bool:

@@ -8,8 +8,9 @@ centres and spread that the mode-coverage metrics need.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import torch
@@ -131,7 +132,7 @@ def custom(points: tuple[tuple[float, float], ...], std: float | None = None) ->
 
 DatasetFactory = Callable[[float | None, tuple[tuple[float, float], ...]], Sampler]
 
-DATASETS: dict[str, DatasetFactory] = {
+DATASETS: Mapping[str, DatasetFactory] = MappingProxyType({
     "ring8": lambda std, pts: ring8(std),
     "grid25": lambda std, pts: grid25(std),
     "line": lambda std, pts: Line(0.02 if std is None else std),
@@ -139,9 +140,9 @@ DATASETS: dict[str, DatasetFactory] = {
     "spiral": lambda std, pts: Spiral(0.02 if std is None else std),
     "moons": lambda std, pts: Moons(0.03 if std is None else std),
     "custom": lambda std, pts: custom(pts, std),
-}
+})
 
-DATASET_DESCRIPTIONS: dict[str, str] = {
+DATASET_DESCRIPTIONS: Mapping[str, str] = MappingProxyType({
     "ring8": "8 tight Gaussians on a circle of radius 2 (std 0.02): the classic mode-collapse test",
     "grid25": "25 Gaussians on a 5x5 grid, spacing 2 (std 0.05): harder, many modes",
     "line": "a straight segment: the easiest target, good for watching G learn a 1-D manifold",
@@ -149,7 +150,7 @@ DATASET_DESCRIPTIONS: dict[str, str] = {
     "spiral": "a thin spiral: a curved 1-D manifold",
     "moons": "two interleaved half-circles",
     "custom": "your own points, drawn on the canvas",
-}
+})
 
 
 def make_sampler(
