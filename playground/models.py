@@ -64,9 +64,22 @@ def build_discriminator(cfg: TrainConfig) -> nn.Module:
     return mlp(2, 1, cfg.d_layers, cfg.d_width, cfg.activation, cfg.spectral_norm)
 
 
+def adam(params, lr: float, betas: tuple[float, float]) -> torch.optim.Optimizer:
+    """Adam, fused where torch has a fused kernel for the parameters' device (CPU and CUDA).
+
+    On the playground's small nets the optimiser's per-tensor Python loop is a large share of a
+    step: fused Adam makes a 2-D step 13-26% faster on CPU (bench/step_trials.py). Its numbers
+    differ from the for-loop Adam's only by float rounding (< 1e-6 after 100 steps)."""
+    params = list(params)
+    try:
+        return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
+    except (RuntimeError, ValueError):  # a device or dtype without the fused kernel
+        return torch.optim.Adam(params, lr=lr, betas=betas)
+
+
 OPTIMIZERS: Mapping[str, Callable[..., torch.optim.Optimizer]] = MappingProxyType({
     "sgd": lambda params, lr, betas: torch.optim.SGD(params, lr=lr),
-    "adam": lambda params, lr, betas: torch.optim.Adam(params, lr=lr, betas=betas),
+    "adam": adam,
     "rmsprop": lambda params, lr, betas: torch.optim.RMSprop(params, lr=lr),
 })
 

@@ -115,6 +115,10 @@ class Trainer:
             torch.manual_seed(cfg.seed)
             self.generator = build_generator(cfg).to(self.device)
             self.discriminator = build_discriminator(cfg).to(self.device)
+        # Listed once: Module.parameters() walks the module tree every call, which cost ~0.1 ms
+        # a step on the 2-D nets (a twentieth of a step) when the norms asked for it each time.
+        self._g_params = list(self.generator.parameters())
+        self._d_params = list(self.discriminator.parameters())
         self._build_optimizers()
         self.data_rng = torch.Generator(device=self.device).manual_seed(cfg.seed)
         self.noise_rng = torch.Generator(device=self.device).manual_seed(cfg.seed + 1)
@@ -188,7 +192,7 @@ class Trainer:
         return self.last_stats
 
     def _discriminator_update(self, loss: Loss) -> tuple[torch.Tensor, torch.Tensor, float]:
-        cfg, D = self.config, self.discriminator
+        cfg = self.config
         if cfg.conditional:  # fakes get the real batch's labels: D compares like with like
             real, labels = self.sampler.sample_labeled(cfg.batch_size, self.data_rng)
         else:
@@ -203,11 +207,11 @@ class Trainer:
             total = value + cfg.gp_lambda * penalty
         self.opt_d.zero_grad(set_to_none=True)
         total.backward()
-        norm = _grad_norm(D)
+        norm = _grad_norm(self._d_params)
         self.opt_d.step()
         if loss.weight_clip:
             with torch.no_grad():
-                for p in D.parameters():
+                for p in self._d_params:
                     p.clamp_(-cfg.clip, cfg.clip)
         wasserstein = (d_real.mean() - d_fake.mean()).detach() if loss.critic else None
         return total.detach(), norm, wasserstein
@@ -217,11 +221,11 @@ class Trainer:
         labels = (torch.randint(10, (cfg.batch_size,), generator=self.noise_rng,
                                 device=self.device) if cfg.conditional else None)
         fake = self._g(self._noise(cfg.batch_size, self.noise_rng), labels)
-        # D's parameters get gradients here too; they are cleared before D's next update.
         value = loss.g_loss(self._d(fake, labels))
         self.opt_g.zero_grad(set_to_none=True)
-        value.backward()
-        norm = _grad_norm(self.generator)
+        # Only G's gradients: D's would be thrown away (same result, a few % faster).
+        value.backward(inputs=self._g_params)
+        norm = _grad_norm(self._g_params)
         self.opt_g.step()
         return value.detach(), norm
 
@@ -345,10 +349,10 @@ class Trainer:
         )
 
 
-def _grad_norm(module: torch.nn.Module) -> torch.Tensor:
-    grads = [p.grad for p in module.parameters() if p.grad is not None]
+def _grad_norm(params: list[torch.Tensor]) -> torch.Tensor:
+    grads = [p.grad for p in params if p.grad is not None]
     if not grads:
-        return torch.zeros((), device=next(module.parameters()).device)
+        return torch.zeros((), device=params[0].device)
     return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
 
 
