@@ -122,6 +122,7 @@ class Session:
         self.latest: Snapshot | None = None
         self.notice = ""  # a message from the web side (e.g. a worker restart)
         self.errors: list[str] = []
+        self.open_failed = False  # the worker could not create the run (see _receive)
         self.last_seen = time.monotonic()
         self._frame_asked_at: float | None = None
         self._arrived = threading.Condition()
@@ -143,7 +144,15 @@ class Session:
         self._send("step", int(count), bool(train_d), bool(train_g))
 
     def reset(self) -> None:
-        self._send("reset")
+        if self.open_failed:  # there is no run to reset: try to create it again
+            self._reopen()
+        else:
+            self._send("reset")
+
+    def _reopen(self) -> None:
+        self.open_failed = False
+        self.notice = ""
+        self.worker.send(*self.open_command())
 
     def set_slow_motion(self, on: bool) -> None:
         self._send("slow", bool(on))
@@ -176,6 +185,8 @@ class Session:
     def restore(self, data: bytes, config: TrainConfig) -> None:
         """Continue from checkpoint bytes (already checked, whose config is ``config``)."""
         self.config = config
+        if self.open_failed:
+            self._reopen()
         self._send("restore", data)
 
     def open_command(self) -> tuple:
@@ -194,7 +205,10 @@ class Session:
                 self.config_b = config
             else:
                 self.config = config
-            self._send("apply", config.to_dict(), *((side,) if self.pair else ()))
+            if self.open_failed:  # the run never started: start it with the new settings
+                self._reopen()
+            else:
+                self._send("apply", config.to_dict(), *((side,) if self.pair else ()))
         return plan
 
     def frame(self, view: ViewOptions | None = None) -> Snapshot | None:
@@ -221,7 +235,8 @@ class Session:
                 return snap
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise TimeoutError(f"no matching snapshot in {timeout} s (last: {snap})")
+                why = f"; {self.notice}" if self.notice else ""
+                raise TimeoutError(f"no matching snapshot in {timeout} s (last: {snap}){why}")
             with self._arrived:
                 self._arrived.wait(min(remaining, 0.05))
 
@@ -233,6 +248,11 @@ class Session:
             if self._asking:  # the worker failed while answering: don't wait for nothing
                 last = payload.strip().splitlines()[-1] if payload.strip() else "error"
                 self._answers[self._asking] = RuntimeError(last)
+        elif kind == "open_failed":
+            self.open_failed = True
+            self.latest = None
+            self.notice = (f"⚠ this run could not start ({payload}): pick a preset or load "
+                           "a config")
         elif kind in ("checkpoint", "film"):
             self._answers[kind] = payload
             self._asking = None

@@ -48,12 +48,13 @@ class WorkerLoop:
             self.outbox.put(("reply", sid, {"runs": len(self.runs), "rss_mb": _rss_mb(),
                                            "pid": os.getpid()}))
             return
-        if kind == "open":
-            self.runs[sid] = LiveRun(sid, TrainConfig.from_dict(args[0]))
-            return
-        if kind == "open_pair":
-            a, b = (TrainConfig.from_dict(c) for c in args)
-            self.runs[sid] = LivePair(sid, a, b)
+        if kind in ("open", "open_pair"):
+            try:
+                configs = [TrainConfig.from_dict(c) for c in args]
+                self.runs[sid] = LiveRun(sid, *configs) if kind == "open" else LivePair(
+                    sid, *configs)
+            except Exception as exc:  # noqa: BLE001 - e.g. MNIST went missing: say so
+                self.outbox.put(("open_failed", sid, f"{type(exc).__name__}: {exc}"))
             return
         run = self.runs.get(sid)
         if run is None:

@@ -243,3 +243,30 @@ def test_checkpoint_download_and_restore_through_the_worker(manager):
         read_state(b"not a checkpoint")
     manager.close("tab-ckpt")
     manager.close("tab-ckpt-2")
+
+
+def test_a_run_that_cannot_start_says_why_and_recovers(tmp_path, monkeypatch):
+    """The worker cannot build the run (MNIST vanished between the page's check and the
+    worker): the session says so instead of "starting…" forever, and choosing other settings
+    starts it."""
+    monkeypatch.setenv("MNIST_DIR", str(tmp_path))
+    monkeypatch.setenv("PLAYGROUND_OFFLINE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    from playground.presets import load_preset
+
+    m = SessionManager(workers=1, max_sessions=2).start()
+    try:
+        s = m.open("tab-no-mnist", load_preset("mnist-dcgan").config)
+        deadline = time.monotonic() + 60
+        while "could not start" not in s.notice:
+            assert time.monotonic() < deadline, "no message about the failed start"
+            s.frame()
+            time.sleep(0.1)
+        assert "MNIST" in s.notice and s.latest is None
+        s.apply(SMALL)
+        s.reset()
+        s.play()
+        snap = s.wait_for(lambda snap: snap.step > 5, timeout=60)
+        assert snap.config == SMALL and not s.notice
+    finally:
+        m.shutdown()
