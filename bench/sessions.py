@@ -1,10 +1,12 @@
 """Many sessions at once: per-session it/s against solo, and control latency.
 
-Opens one session alone, then N at once (default 8) on the worker processes (one per core),
-all playing the same preset; prints each one's it/s against the solo rate (goal ≥ 0.8 × solo/N)
-and how long a Pause takes to show in a snapshot (p50, p95; goal p95 ≤ 200 ms).
+Runs each preset alone, then N sessions at once (default 8) on the worker processes (one per
+core), the presets taken in turn (``--presets mode-collapse mnist-dcgan``: 4 of each). Prints
+each session's it/s against its own preset's fair share, solo/N (goal ≥ 0.8), and how long a
+control takes to show in a snapshot while all N train: Pause, and a learning-rate change
+(p50, p95; goal p95 ≤ 200 ms).
 
-    python bench/sessions.py [--sessions 8] [--preset mode-collapse] [--seconds 8]
+    python bench/sessions.py [--sessions 8] [--presets mode-collapse] [--seconds 8]
 """
 
 from __future__ import annotations
@@ -33,53 +35,73 @@ def rates(sessions, seconds: float) -> list[float]:
     return [(b.step - a.step) / (b.created - a.created) for a, b in zip(firsts, lasts)]
 
 
-def pause_latency(sessions) -> list[float]:
-    out = []
-    for s in sessions:
-        t0, wall = time.monotonic(), time.time()
-        s.pause()
-        s.wait_for(lambda snap, wall=wall: snap.created >= wall and not snap.playing, timeout=30)
-        out.append(time.monotonic() - t0)
-    return out
+def latency(session, act, shown) -> float:
+    """Seconds from ``act(session)`` until a snapshot made after it satisfies ``shown``."""
+    t0, wall = time.monotonic(), time.time()
+    act(session)
+    session.wait_for(lambda snap: snap.created >= wall and shown(snap), timeout=30)
+    return time.monotonic() - t0
+
+
+def control_latencies(sessions, rounds: int = 3) -> tuple[list[float], list[float]]:
+    """(pause latencies, lr-change latencies), measured while the others keep training."""
+    pauses, lr_changes = [], []
+    for r in range(rounds):
+        for s in sessions:
+            s.play()
+        time.sleep(1.0)
+        for s in sessions:
+            lr = s.config.lr_d * (2 if r % 2 == 0 else 0.5)
+            lr_changes.append(latency(s, lambda s, lr=lr: s.apply(s.config.with_changes(lr_d=lr)),
+                                      lambda snap, lr=lr: snap.config.lr_d == lr))
+        for s in sessions:
+            pauses.append(latency(s, lambda s: s.pause(), lambda snap: not snap.playing))
+    return pauses, lr_changes
+
+
+def percentiles_ms(values: list[float]) -> str:
+    p95 = statistics.quantiles(values, n=20)[-1] * 1000
+    return f"p50 {statistics.median(values) * 1000:.0f} ms, p95 {p95:.0f} ms"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=8)
-    parser.add_argument("--preset", default="mode-collapse")
+    parser.add_argument("--presets", nargs="+", default=["mode-collapse"])
     parser.add_argument("--seconds", type=float, default=8.0)
     args = parser.parse_args()
-    config = load_preset(args.preset).config.with_changes(steps=10_000_000)
+    configs = {name: load_preset(name).config.with_changes(steps=10_000_000)
+               for name in args.presets}
     manager = SessionManager(max_sessions=args.sessions + 1).start()
+    solo_rates = {}
     try:
-        solo = manager.open("solo", config)
-        solo.wait_for(lambda s: True, timeout=120)
-        solo_rate = rates([solo], args.seconds)[0]
-        pause_latency([solo])
-        manager.close("solo")
-        many = [manager.open(f"s{i}", config) for i in range(args.sessions)]
+        for name, config in configs.items():
+            solo = manager.open("solo", config)
+            solo.wait_for(lambda s: True, timeout=120)
+            solo_rates[name] = rates([solo], args.seconds)[0]
+            solo.pause()
+            manager.close("solo")
+        names = [args.presets[i % len(args.presets)] for i in range(args.sessions)]
+        many = [manager.open(f"s{i}", configs[name]) for i, name in enumerate(names)]
         for s in many:
             s.wait_for(lambda snap: True, timeout=120)
         each = rates(many, args.seconds)
-        latencies = []
-        for _ in range(3):
-            latencies += pause_latency(many)
-            for s in many:
-                s.play()
-            time.sleep(1.0)
+        pauses, lr_changes = control_latencies(many)
     finally:
         manager.shutdown()
-    fair = solo_rate / args.sessions
-    print(f"preset {args.preset}, {manager.n_workers} worker process(es)")
-    print(f"solo session                 {solo_rate:8.1f} it/s")
-    print(f"{args.sessions} sessions, each (median) {statistics.median(each):8.1f} it/s   "
-          f"min {min(each):.1f}; fair share solo/{args.sessions} = {fair:.1f}; "
-          f"min/fair = {min(each) / fair:.2f} (goal ≥ 0.8)")
-    print(f"{args.sessions} sessions, total       {sum(each):8.1f} it/s   "
-          f"({sum(each) / solo_rate:.2f} x solo)")
-    p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
-    print(f"pause → paused snapshot      p50 {statistics.median(latencies) * 1000:.0f} ms, "
-          f"p95 {p95:.0f} ms (goal p95 ≤ 200 ms; {len(latencies)} samples)")
+    print(f"{args.sessions} sessions ({', '.join(args.presets)} in turn), "
+          f"{manager.n_workers} worker process(es), {args.seconds:g} s per measurement")
+    worst = min(rate / (solo_rates[name] / args.sessions) for name, rate in zip(names, each))
+    for name in args.presets:
+        mine = [rate for n, rate in zip(names, each) if n == name]
+        fair = solo_rates[name] / args.sessions
+        print(f"{name:<16} solo {solo_rates[name]:7.1f} it/s; with {args.sessions} sessions "
+              f"each {statistics.median(mine):6.1f} it/s (min {min(mine):.1f}); fair share "
+              f"solo/{args.sessions} = {fair:.1f}; min/fair = {min(mine) / fair:.2f}")
+    print(f"worst session / its fair share: {worst:.2f} (goal ≥ 0.8)")
+    print(f"pause  → paused snapshot     {percentiles_ms(pauses)} ({len(pauses)} samples; "
+          "goal p95 ≤ 200 ms)")
+    print(f"lr_d change → in a snapshot  {percentiles_ms(lr_changes)} ({len(lr_changes)} samples)")
 
 
 if __name__ == "__main__":

@@ -123,6 +123,17 @@ def class_metrics(
     Use ≥ 2,000 images for ``fid_classifier``; see the module docstring for what it is not.
     """
     probabilities, features = classify(images, classifier)
+    return metrics_from_outputs(probabilities, features, real_stats, requested)
+
+
+def metrics_from_outputs(
+    probabilities: torch.Tensor,
+    features: torch.Tensor,
+    real_stats: tuple[np.ndarray, np.ndarray] | None = None,
+    requested: torch.Tensor | None = None,
+) -> dict:
+    """``class_metrics`` from the classifier's outputs (``classify``), which the live view
+    gathers a chunk at a time."""
     predicted = probabilities.argmax(dim=1)
     counts = torch.bincount(predicted, minlength=NUM_CLASSES).double()
     histogram = (counts / counts.sum()).numpy()

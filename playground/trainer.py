@@ -296,14 +296,33 @@ class Trainer:
 
     def _image_metrics(self, samples: np.ndarray) -> dict[str, Any]:
         from playground.classifier import load_classifier
-        from playground.image_metrics import class_metrics, real_feature_stats
+        from playground.image_metrics import classify
 
-        classifier = load_classifier(self.device)
-        if self._real_features is None:
-            self._real_features = real_feature_stats(self.eval_real, classifier)
         images = torch.as_tensor(samples, device=self.device)
-        requested = None if self.eval_labels is None else self.eval_labels[: len(images)]
-        return class_metrics(images, classifier, self._real_features, requested)
+        return self.metrics_from_outputs(*classify(images, load_classifier(self.device)))
+
+    def classify_eval_samples(self, start: int, stop: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The classifier's (probabilities, features) for eval samples ``[start, stop)``: the
+        live view evaluates a chunk at a time between training steps, so that a Pause never
+        waits for a whole evaluation."""
+        from playground.classifier import load_classifier
+        from playground.image_metrics import classify
+
+        labels = None if self.eval_labels is None else self.eval_labels[start:stop]
+        images = torch.as_tensor(self.generate(self.eval_noise[start:stop], labels))
+        return classify(images, load_classifier(self.device))
+
+    def metrics_from_outputs(self, probabilities: torch.Tensor, features: torch.Tensor
+                             ) -> dict[str, Any]:
+        """Class metrics of the first ``len(probabilities)`` eval samples' classifier outputs."""
+        from playground.classifier import load_classifier
+        from playground.image_metrics import metrics_from_outputs, real_feature_stats
+
+        if self._real_features is None:
+            self._real_features = real_feature_stats(self.eval_real,
+                                                     load_classifier(self.device))
+        requested = None if self.eval_labels is None else self.eval_labels[: len(probabilities)]
+        return metrics_from_outputs(probabilities, features, self._real_features, requested)
 
     def generator_push(self, count: int) -> tuple[np.ndarray, np.ndarray]:
         """The first ``count`` fake points and the direction G's loss pushes each of them.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import queue
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from playground.checkpoint import checkpoint_bytes, load_checkpoint
@@ -98,18 +99,38 @@ class WorkerLoop:
                 run.message = f"error: {type(exc).__name__}: {exc} (paused; try Reset)"
             self.outbox.put(("error", sid, "".join(traceback.format_exception(exc))[-2000:]))
 
-    def tick(self) -> float:
-        """Give each playing run one slice; returns how long to wait for commands next."""
+    def tick(self, between: Callable[[], None] = lambda: None) -> float:
+        """Give each playing run one slice; returns how long to wait for commands next.
+
+        ``between`` runs after each slice (the worker handles waiting commands there), so a
+        Pause or a new learning rate waits for one slice, not for a round of every session: an
+        MNIST step alone can take 60 ms, and a worker may hold several."""
         stepped = playing = False
         for sid, run in list(self.runs.items()):
-            if run.playing:
+            if run.playing and self.runs.get(sid) is run:
                 playing = True
                 before = run.trainer.steps_done
                 self.safely(sid, lambda run=run: run.advance(SLICE_S))
                 stepped = stepped or run.trainer.steps_done != before
+                between()
+                if not self.running:
+                    break
         if stepped:
             return 0.0
         return SLOW_WAIT_S if playing else IDLE_WAIT_S
+
+    def drain(self, inbox: Any, first: tuple | None = None) -> None:
+        """Handle ``first`` and every command already waiting, without blocking."""
+        command = first
+        while self.running:
+            if command is None:
+                try:
+                    command = inbox.get_nowait()
+                except queue.Empty:
+                    return
+            sid = command[1] if len(command) > 1 else ""
+            self.safely(sid, lambda command=command: self.handle(command))
+            command = None
 
 
 def worker_main(inbox: Any, outbox: Any) -> None:
@@ -127,14 +148,6 @@ def worker_main(inbox: Any, outbox: Any) -> None:
             command = inbox.get(timeout=wait) if wait > 0 else inbox.get_nowait()
         except queue.Empty:
             command = None
-        while command is not None:
-            sid = command[1] if len(command) > 1 else ""
-            loop.safely(sid, lambda command=command: loop.handle(command))
-            if not loop.running:
-                break
-            try:
-                command = inbox.get_nowait()
-            except queue.Empty:
-                command = None
+        loop.drain(inbox, command)
         if loop.running:
-            wait = loop.tick()
+            wait = loop.tick(lambda: loop.drain(inbox))

@@ -74,3 +74,23 @@ def test_a_changed_digit_pick_redraws_even_when_paused():
     run.snapshot(ViewOptions(digits=(1,)))
     assert not run.changed_since_drawn(ViewOptions(digits=(1,)))
     assert run.changed_since_drawn(ViewOptions(digits=(1, 2)))
+
+
+def test_chunked_live_evaluation_equals_the_one_shot_evaluation():
+    """The live view classifies its samples 50 at a time between steps (so a Pause never waits
+    for a whole evaluation); with G unchanged, the chunks add up to the one-shot metrics."""
+    from playground.live import IMAGE_EVAL_SAMPLES, ChunkedEvaluation
+    from playground.trainer import Trainer
+
+    for config in (MNIST_SMALL, MNIST_SMALL.with_changes(conditional=True)):
+        trainer = Trainer(config)
+        for _ in range(3):
+            trainer.step()
+        whole = trainer.evaluate(trainer.generate(trainer.eval_noise[:IMAGE_EVAL_SAMPLES]))
+        evaluation, chunks, metrics = ChunkedEvaluation(trainer, chunk=50), 0, None
+        while metrics is None:
+            metrics, chunks = evaluation.advance(), chunks + 1
+        assert chunks == IMAGE_EVAL_SAMPLES // 50
+        assert metrics.keys() == whole.keys()
+        for key, value in whole.items():
+            np.testing.assert_allclose(metrics[key], value, rtol=1e-4, atol=1e-5, err_msg=key)
