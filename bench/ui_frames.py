@@ -80,7 +80,9 @@ def main() -> None:
     args = parser.parse_args()
     manager = SessionManager(workers=1, max_sessions=4).start()
     try:
-        session = manager.open("bench", load_preset(args.preset).config)
+        # No planned length: Play would pause there (as the page does) and stop the frames.
+        config = load_preset(args.preset).config.with_changes(steps=10_000_000)
+        session = manager.open("bench", config)
         session.wait_for(lambda s: True, timeout=120)
         solo, watched = [], []
         for _ in range(args.rounds):  # interleaved, so machine noise hits both alike
