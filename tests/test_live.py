@@ -190,3 +190,27 @@ def test_a_live_run_is_the_same_run_as_the_cli():
     logged = [row["mode_kl"] for row in headless.history]
     live = [run.history["mode_kl"][run.history["step"].index(s)] for s in (10, 20, 30, 40)]
     assert live == logged
+
+
+def test_worker_handles_commands_between_sessions_slices():
+    """A Pause that arrives while session a trains is handled before b and c get their
+    slices (not after the whole round): with MNIST sessions a round can take a second."""
+    import queue
+
+    outbox, inbox = Outbox(), queue.Queue()
+    loop = WorkerLoop(outbox)
+    for sid in "abc":
+        loop.handle(("open", sid, SMALL.to_dict()))
+        loop.handle(("play", sid))
+    order = []
+
+    def between():
+        order.append({sid: run.trainer.steps_done for sid, run in loop.runs.items()})
+        if len(order) == 1:
+            inbox.put(("pause", "c"))
+        loop.drain(inbox)
+
+    loop.tick(between)
+    assert len(order) == 2  # after a and after b; c was paused before its turn
+    assert loop.runs["a"].trainer.steps_done > 0 and loop.runs["b"].trainer.steps_done > 0
+    assert loop.runs["c"].trainer.steps_done == 0 and not loop.runs["c"].playing
