@@ -6,6 +6,8 @@ plot in the middle, the curves on the right. Each browser tab gets its own Sessi
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Any
 
 import gradio as gr
@@ -26,7 +28,7 @@ from playground.presets import load_preset, preset_names
 from playground.session import PlaygroundFullError, Session, SessionManager
 from playground.snapshot import ViewOptions
 from playground.ui_compare import build_compare_tab, compare_key, pair_from_query, pair_text
-from playground.ui_exports import build_export_panel
+from playground.ui_exports import MAX_CHECKPOINT_BYTES, build_export_panel
 from playground.ui_inputs import explain_wrong_inputs
 from playground.ui_layout import (
     CSS,
@@ -356,5 +358,10 @@ def build_app(manager: SessionManager) -> gr.Blocks:
     return demo
 
 
-def launch_kwargs() -> dict[str, Any]:
-    return {"css": CSS, "theme": gr.themes.Soft()}
+def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``demo.launch`` settings. ``max_file_size`` makes Gradio refuse a bigger upload while
+    it streams in, before it lands on disk: a stranger must not be able to fill a Space's disk
+    with one file (``PLAYGROUND_MAX_UPLOAD_BYTES``, default: the checkpoint cap)."""
+    env = os.environ if env is None else env
+    limit = int(env.get("PLAYGROUND_MAX_UPLOAD_BYTES") or MAX_CHECKPOINT_BYTES)
+    return {"css": CSS, "theme": gr.themes.Soft(), "max_file_size": limit}

@@ -108,3 +108,38 @@ def test_choosing_mnist_without_its_files_says_where_to_put_them(tmp_path):
         assert "mode" in viewer.status
     finally:
         stop_app(process)
+
+
+def test_an_upload_over_the_cap_is_refused_as_it_streams_in(tmp_path):
+    """A stranger cannot fill the Space's disk with one upload: past PLAYGROUND_MAX_UPLOAD_BYTES
+    (default: the 200 MB checkpoint cap) Gradio refuses it with a message; the tab goes on."""
+    from gradio_client import handle_file
+
+    from tests.conftest import start_app, stop_app
+
+    process, url = start_app({"PLAYGROUND_MAX_UPLOAD_BYTES": "1000000",
+                              "GRADIO_TEMP_DIR": str(tmp_path / "gradio")})
+    try:
+        import httpx
+
+        # Raw HTTP, as a hostile client would send it: refused with 413 while streaming.
+        response = httpx.post(url + "gradio_api/upload", timeout=60,
+                              files={"files": ("big.pt", b"\0" * 3_000_000)})
+        assert response.status_code == 413 and "maximum" in response.text
+        # gradio_client (and the page) read the cap from the app and refuse before sending.
+        client = Client(url, verbose=False)
+        big = tmp_path / "big.pt"
+        big.write_bytes(b"\0" * 3_000_000)
+        with pytest.raises(ValueError, match="maximum file size"):
+            client.predict(handle_file(str(big)), api_name="/restore")
+        stored = [p for p in (tmp_path / "gradio").rglob("*") if p.is_file()]
+        assert all(p.stat().st_size < 3_000_000 for p in stored), stored
+        small = tmp_path / "small.pt"
+        small.write_bytes(b"not a checkpoint")
+        result = client.predict(handle_file(str(small)), api_name="/restore")
+        assert any(isinstance(r, str) and "checkpoint" in r and "⚠" in r for r in result)
+        viewer = Viewer(client)
+        client.predict(api_name="/step")
+        viewer.wait(lambda v: 'data-step="1"' in v.status)
+    finally:
+        stop_app(process)
