@@ -361,7 +361,13 @@ def build_app(manager: SessionManager) -> gr.Blocks:
 def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``demo.launch`` settings. ``max_file_size`` makes Gradio refuse a bigger upload while
     it streams in, before it lands on disk: a stranger must not be able to fill a Space's disk
-    with one file (``PLAYGROUND_MAX_UPLOAD_BYTES``, default: the checkpoint cap)."""
+    with one file (``PLAYGROUND_MAX_UPLOAD_BYTES``, default: the checkpoint cap). BodyLimit
+    does the same for every other request body (see ``body_limit``)."""
     env = os.environ if env is None else env
     limit = int(env.get("PLAYGROUND_MAX_UPLOAD_BYTES") or MAX_CHECKPOINT_BYTES)
-    return {"css": CSS, "theme": gr.themes.Soft(), "max_file_size": limit}
+    from starlette.middleware import Middleware
+
+    from playground.body_limit import BodyLimit
+
+    return {"css": CSS, "theme": gr.themes.Soft(), "max_file_size": limit,
+            "app_kwargs": {"middleware": [Middleware(BodyLimit)]}}

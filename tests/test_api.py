@@ -143,3 +143,26 @@ def test_an_upload_over_the_cap_is_refused_as_it_streams_in(tmp_path):
         viewer.wait(lambda v: 'data-step="1"' in v.status)
     finally:
         stop_app(process)
+
+
+def test_a_huge_request_body_is_refused_not_read_into_memory(app_url):
+    """Gradio would read any JSON body whole; BodyLimit answers 413 past 4 MB, whether the
+    size is declared or streamed in chunks, and the app goes on serving."""
+    import httpx
+
+    from playground.body_limit import MAX_BODY_BYTES
+
+    endpoint = app_url + "gradio_api/queue/join"
+    headers = {"content-type": "application/json"}
+    declared = httpx.post(endpoint, headers=headers, timeout=60,
+                          content=b'{"data": ["' + b"x" * (MAX_BODY_BYTES + 10) + b'"]}')
+
+    def chunks():
+        for _ in range(MAX_BODY_BYTES // 2**20 + 2):
+            yield b"x" * 2**20
+
+    streamed = httpx.post(endpoint, headers=headers, content=chunks(), timeout=60)
+    for response in (declared, streamed):
+        assert response.status_code == 413 and "too large" in response.text
+    client = Client(app_url, verbose=False)
+    assert "wgan-gp" in client.predict("wgan-gp-fix", api_name="/preset")[-3]

@@ -1,0 +1,74 @@
+"""An ASGI middleware that refuses request bodies over a size limit with HTTP 413.
+
+Gradio reads a request's whole JSON body into memory before any check of ours runs, and
+nothing in Gradio or uvicorn limits its size: one stranger posting a gigabyte of "drawn points"
+could take the Space's memory. The page's largest real body is ~100 KB (2,000 drawn points),
+so bodies are capped at a few MB, counted as they stream in (a missing or false
+Content-Length does not help). File uploads have their own cap (Gradio's ``max_file_size``)
+and pass through here untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+MAX_BODY_BYTES = 4 * 2**20
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class BodyLimit:
+    """Wraps an ASGI app; ``exempt`` paths (ending so) keep their own limits."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], max_bytes: int = MAX_BODY_BYTES,
+                 exempt: tuple[str, ...] = ("/upload",)) -> None:
+        self.app, self.max_bytes, self.exempt = app, max_bytes, exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].rstrip("/").endswith(self.exempt):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or ()).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received, too_big, started = 0, False, False
+
+        async def counted_receive() -> Message:
+            nonlocal received, too_big
+            if too_big:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    too_big = True  # the app sees the client leave; we answer for it
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if too_big:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, guarded_send)
+        except Exception:
+            if not too_big:
+                raise
+        if too_big and not started:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = (f"Request body too large: at most {self.max_bytes:,} bytes "
+                "(the playground's largest real request is ~100 KB).").encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
