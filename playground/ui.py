@@ -220,6 +220,9 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             view = ViewOptions(arrows=bool(show_arrows), manifold=bool(show_manifold),
                                trails=bool(show_trails), digits=digits_view(picked))
             snap = session.frame(view)
+            if snap is None and session.notice != getattr(session, "ui_notice", ""):
+                session.ui_notice = session.notice  # no run (it could not start): say why
+                return gr.skip(), gr.skip(), status_html(None, session.notice)
             if snap is None or getattr(session, "ui_seq", None) == snap.seq:
                 return gr.skip(), gr.skip(), gr.skip()
             session.ui_seq = snap.seq

@@ -232,6 +232,10 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
         if session is None:
             return [gr.skip()] * 5
         snaps = session.frame(ViewOptions(arrows=False))
+        if snaps is None and session.notice != getattr(session, "ui_notice", ""):
+            session.ui_notice = session.notice  # no runs (they could not start): say why
+            return [gr.skip()] * 3 + [status_html(None, session.notice, "status-a", "A"),
+                                      gr.skip()]
         if snaps is None or getattr(session, "ui_seq", None) == snaps[0].seq:
             return [gr.skip()] * 5
         session.ui_seq = snaps[0].seq

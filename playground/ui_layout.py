@@ -48,6 +48,8 @@ def plot_element(elem_id: str, drawable: bool = False, height: int = 520) -> gr.
 def status_html(snap: Any, notice: str = "", elem_id: str = "gp-status", label: str = "") -> str:
     """The status line over a plot; ``label`` names the run ("A", "B") in the comparison."""
     if snap is None:
+        if notice.startswith("⚠"):  # no run to show, and why (e.g. it could not start)
+            return f'<div class="gp-status bad" id="{elem_id}">{html.escape(notice)}</div>'
         return f'<div class="gp-status" id="{elem_id}">starting… {html.escape(notice)}</div>'
     s = status_text(snap)
     bad = " bad" if s["diverged"] or s["message"].startswith("error") else ""

@@ -105,3 +105,37 @@ def test_exports_are_swept_so_a_long_running_space_keeps_its_disk(tmp_path):
     os.utime(old.parent, (stale, stale))
     newest = Path(_export_file("new.pt", b"\x00", tmp_path))
     assert not old.parent.exists() and fresh.exists() and newest.read_bytes() == b"\x00"
+
+
+def test_a_run_that_cannot_restart_says_why_on_the_page(tmp_path):
+    """A worker dies while a tab trains on MNIST, and MNIST has gone meanwhile: the new worker
+    cannot rebuild the run, so the tab's status line says why (not "starting…" forever), and
+    picking another preset trains again."""
+    mnist = tmp_path / "mnist"
+    mnist.mkdir()
+    for source in Path(os.environ["MNIST_DIR"]).glob("t10k-*"):
+        (mnist / source.name).symlink_to(source.resolve())
+    app, url = start_app({"MNIST_DIR": str(mnist), "PLAYGROUND_OFFLINE": "1",
+                          "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    try:
+        client = Client(url, verbose=False)
+        loaded = client.predict("mnist-dcgan", api_name="/preset")
+        assert any(isinstance(part, str) and "✓ preset" in part for part in loaded)
+        _plays(client, steps=3)
+        for link in mnist.iterdir():
+            link.unlink()
+        workers = [pid for pid in _descendants(app.pid)
+                   if "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text()]
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        deadline, status = time.monotonic() + 60, ""
+        while "could not start" not in status:
+            assert time.monotonic() < deadline, f"no message; last status: {status}"
+            time.sleep(0.3)
+            frame_status = client.predict(True, False, False, [], api_name="/frame")[2]
+            status = frame_status if isinstance(frame_status, str) else status
+        assert "MNIST" in status and "gp-status bad" in status
+        client.predict("mode-collapse", api_name="/preset")
+        _plays(client, steps=20)
+    finally:
+        stop_app(app)
