@@ -121,7 +121,7 @@ def _real_checkpoint() -> bytes:
     return checkpoint_bytes(trainer)
 
 
-@pytest.mark.filterwarnings("ignore:Detected pickle protocol")  # junk bytes, as intended
+@pytest.mark.filterwarnings("ignore::UserWarning:torch._weights_only_unpickler")  # junk bytes
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(checkpoint_payloads())
 def test_any_uploaded_checkpoint_is_restored_or_a_named_config_error(data):
