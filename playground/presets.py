@@ -79,17 +79,21 @@ def load_preset(name_or_path: str, directory: Path = PRESET_DIR, paths: bool = T
 
 
 def _locate(name_or_path: str, directory: Path, names, paths: bool = True) -> Path:
-    known_names = names(directory)
+    """The preset file. ``names(directory)`` reads every preset, so it is only asked for when
+    the answer matters: a name from the web (``paths=False``), or an error message."""
+    def unknown() -> ConfigError:
+        known = ", ".join(names(directory)) or "none"
+        return ConfigError("preset", name_or_path, f"a preset name ({known})" + (
+            " or a JSON file" if paths else ""))
+
     if not isinstance(name_or_path, str) or not name_or_path:
-        raise ConfigError("preset", name_or_path, "a preset name: " + ", ".join(known_names))
+        raise unknown()
     path = Path(name_or_path)
     if paths and path.suffix == ".json" and path.is_file():
         return path
     path = directory / f"{name_or_path}.json"
-    if (not paths and name_or_path not in known_names) or not path.is_file():
-        known = ", ".join(known_names) or "none"
-        raise ConfigError("preset", name_or_path, f"a preset name ({known})" + (
-            " or a JSON file" if paths else ""))
+    if (not paths and name_or_path not in names(directory)) or not path.is_file():
+        raise unknown()
     return path
 
 

@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
+from playground.body_limit import BodyLimit
 from playground.config import ConfigError, TrainConfig
 from playground.controls import (
     CONTROL_FIELDS,
@@ -368,9 +370,5 @@ def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     does the same for every other request body (see ``body_limit``)."""
     env = os.environ if env is None else env
     limit = int(env.get("PLAYGROUND_MAX_UPLOAD_BYTES") or MAX_CHECKPOINT_BYTES)
-    from starlette.middleware import Middleware
-
-    from playground.body_limit import BodyLimit
-
     return {"css": CSS, "theme": gr.themes.Soft(), "max_file_size": limit,
             "app_kwargs": {"middleware": [Middleware(BodyLimit)]}}
