@@ -7,9 +7,8 @@ as it/s, samples/s (it/s x batch, the fair measure for the larger-batch variants
 ratio of samples/s to the eager bare loop. Variants:
 
   bare              the eager bare loop of bench/throughput.py (baseline, 1.00)
-  trainer           playground.trainer.Trainer.step (what the app runs)
-  trainer+adam-fused  the same Trainer with its two Adams rebuilt with fused=True
-  trainer+combo     a bench-only Trainer subclass with fused Adam and g-no-d-grads (below)
+  trainer           playground.trainer.Trainer.step (what the app runs; it has adopted
+                    adam-fused and g-no-d-grads below, so eager-combo is its bare twin)
   compile-mod[...]  torch.compile(G) and torch.compile(D) (inductor) in the bare loop;
                     default, dynamic=False and mode="reduce-overhead"
   compile-mod,eager-gp  WGAN-GP only: compiled D for the scores, the eager D for the penalty
@@ -62,7 +61,7 @@ from throughput import BareLoop, rate  # noqa: E402
 
 from playground.config import TrainConfig  # noqa: E402
 from playground.presets import load_preset  # noqa: E402
-from playground.trainer import Trainer, _grad_norm  # noqa: E402
+from playground.trainer import Trainer  # noqa: E402
 
 WARM_STEPS = 5  # steps run (and timed) before the rounds; compiling happens in these
 CACHE_ROOT = Path(tempfile.mkdtemp(prefix="step_trials_inductor_"))
@@ -122,13 +121,17 @@ class Loop(BareLoop):
     def d_update(self, real, z, alpha) -> None:
         with torch.no_grad():
             fake = self.G(z)
-        loss = self.d_loss(real, fake, alpha)
+        self.d_descend(self.d_loss(real, fake, alpha))
+
+    def g_update(self, z) -> None:
+        self.g_descend(self.g_loss(self.G(z)))
+
+    def d_descend(self, loss: torch.Tensor) -> None:
         self.opt_d.zero_grad()
         loss.backward()
         self.opt_d.step()
 
-    def g_update(self, z) -> None:
-        loss = self.g_loss(self.G(z))
+    def g_descend(self, loss: torch.Tensor) -> None:
         self.opt_g.zero_grad()
         loss.backward(inputs=self.g_params if self.g_inputs_only else None)
         self.opt_g.step()
@@ -174,14 +177,8 @@ class FusedG(Loop):
             else:
                 with torch.no_grad():
                     fake = self.G(z)
-            loss = self.d_loss(real, fake, alpha)
-            self.opt_d.zero_grad()
-            loss.backward()
-            self.opt_d.step()
-        loss = self.g_loss(fake_g)
-        self.opt_g.zero_grad()
-        loss.backward(inputs=self.g_params if self.g_inputs_only else None)
-        self.opt_g.step()
+            self.d_descend(self.d_loss(real, fake, alpha))
+        self.g_descend(self.g_loss(fake_g))
 
 
 class Simultaneous(Loop):
@@ -208,31 +205,6 @@ class Simultaneous(Loop):
         self.opt_g.step()
 
 
-class LeanTrainer(Trainer):
-    """The Trainer with fused Adam and a G update that leaves D's gradients alone.
-
-    Bench-only: what adopting eager-combo would give the app. Same results as Trainer (D's
-    gradients from the G update were cleared before D's next update anyway).
-    """
-
-    def _build_optimizers(self) -> None:
-        cfg = self.config
-        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=cfg.lr_g,
-                                      betas=cfg.betas_g, fused=True)
-        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=cfg.lr_d,
-                                      betas=cfg.betas_d, fused=True)
-
-    def _generator_update(self, loss):
-        cfg = self.config
-        fake = self._g(self._noise(cfg.batch_size, self.noise_rng))
-        value = loss.g_loss(self._d(fake))
-        self.opt_g.zero_grad(set_to_none=True)
-        value.backward(inputs=list(self.generator.parameters()))
-        norm = _grad_norm(self.generator)
-        self.opt_g.step()
-        return value.detach(), norm
-
-
 @dataclass
 class Variant:
     name: str
@@ -247,17 +219,6 @@ class Variant:
     new_arch_s: float | None = None  # the same for nets 32 units wider
     error: str | None = None
     rates: list[float] = field(default_factory=list)
-
-
-def _trainer_with(adam: dict) -> Callable[[TrainConfig], Callable[[], object]]:
-    def make(cfg: TrainConfig):
-        trainer = Trainer(cfg)
-        trainer.opt_g = torch.optim.Adam(trainer.generator.parameters(), lr=cfg.lr_g,
-                                         betas=cfg.betas_g, **adam)
-        trainer.opt_d = torch.optim.Adam(trainer.discriminator.parameters(), lr=cfg.lr_d,
-                                         betas=cfg.betas_d, **adam)
-        return trainer.step
-    return make
 
 
 def _compiled_nets(eager_gp: bool = False, **kw):
@@ -284,8 +245,6 @@ def variants() -> list[Variant]:
     return [
         Variant("bare", lambda cfg: BareLoop(cfg).step),
         Variant("trainer", lambda cfg: Trainer(cfg).step),
-        Variant("trainer+adam-fused", _trainer_with({"fused": True})),
-        Variant("trainer+combo", lambda cfg: LeanTrainer(cfg).step),
         Variant("compile-mod", _compiled_nets(), compiled=True),
         Variant("compile-mod,static", _compiled_nets(dynamic=False), compiled=True),
         Variant("compile-mod,reduce-oh", _compiled_nets(mode="reduce-overhead"), compiled=True),
