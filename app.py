@@ -22,8 +22,8 @@ def server_host(env: Mapping[str, str]) -> str:
 
 
 def main() -> None:
-    from playground.session import SessionManager
-    from playground.ui import build_app, launch_kwargs
+    from playground.live.session import SessionManager
+    from playground.web.page import build_app, launch_kwargs
 
     # SIGTERM (a container stopping, `timeout`, `kill`) unwinds through `finally`, which stops
     # the worker processes; they also exit by themselves if this process dies harder.

@@ -20,8 +20,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from playground.engine.trainer import Trainer  # noqa: E402
 from playground.presets import load_preset  # noqa: E402
-from playground.trainer import Trainer  # noqa: E402
 
 TARGET_CONFIDENCE = 0.9
 

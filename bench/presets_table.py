@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playground.data import is_image_dataset  # noqa: E402
+from playground.cli.sweep import run_seeds  # noqa: E402
+from playground.engine.data import is_image_dataset  # noqa: E402
 from playground.presets import load_preset, preset_names  # noqa: E402
-from playground.sweep import run_seeds  # noqa: E402
 
 
 def row(name: str, seeds: int, processes: int) -> str:

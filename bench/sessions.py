@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from playground.live.session import SessionManager  # noqa: E402
 from playground.presets import load_preset  # noqa: E402
-from playground.session import SessionManager  # noqa: E402
 
 
 def rates(sessions, seconds: float) -> list[float]:

@@ -7,7 +7,7 @@ as it/s, samples/s (it/s x batch, the fair measure for the larger-batch variants
 ratio of samples/s to the eager bare loop. Variants:
 
   bare              the eager bare loop of bench/throughput.py (baseline, 1.00)
-  trainer           playground.trainer.Trainer.step (what the app runs; it has adopted
+  trainer           playground.engine.trainer.Trainer.step (what the app runs; it has adopted
                     adam-fused and g-no-d-grads below, so eager-combo is its bare twin)
   compile-mod[...]  torch.compile(G) and torch.compile(D) (inductor) in the bare loop;
                     default, dynamic=False and mode="reduce-overhead"
@@ -59,9 +59,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from throughput import BareLoop, rate  # noqa: E402
 
-from playground.config import TrainConfig  # noqa: E402
+from playground.engine.config import TrainConfig  # noqa: E402
+from playground.engine.trainer import Trainer  # noqa: E402
 from playground.presets import load_preset  # noqa: E402
-from playground.trainer import Trainer  # noqa: E402
 
 WARM_STEPS = 5  # steps run (and timed) before the rounds; compiling happens in these
 CACHE_ROOT = Path(tempfile.mkdtemp(prefix="step_trials_inductor_"))

@@ -21,10 +21,10 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playground.config import TrainConfig  # noqa: E402
-from playground.models import build_discriminator, build_generator  # noqa: E402
+from playground.engine.config import TrainConfig  # noqa: E402
+from playground.engine.nets import build_discriminator, build_generator  # noqa: E402
+from playground.engine.trainer import Trainer  # noqa: E402
 from playground.presets import load_preset  # noqa: E402
-from playground.trainer import Trainer  # noqa: E402
 
 
 class BareLoop:

@@ -19,11 +19,11 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playground.live import LiveRun  # noqa: E402
+from playground.live.run import LiveRun  # noqa: E402
+from playground.live.session import SessionManager  # noqa: E402
+from playground.live.snapshot import ViewOptions  # noqa: E402
 from playground.presets import load_preset  # noqa: E402
-from playground.session import SessionManager  # noqa: E402
-from playground.snapshot import ViewOptions  # noqa: E402
-from playground.viz import curves_figure, live_figure  # noqa: E402
+from playground.web.viz import curves_figure, live_figure  # noqa: E402
 
 TICK_S = 0.08
 

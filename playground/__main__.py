@@ -2,6 +2,6 @@
 
 import sys
 
-from playground.cli import main
+from playground.cli.main import main
 
 sys.exit(main())

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from playground.config import ConfigError, TrainConfig
+from playground.engine.config import ConfigError, TrainConfig
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 

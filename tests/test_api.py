@@ -150,7 +150,7 @@ def test_a_huge_request_body_is_refused_not_read_into_memory(app_url):
     size is declared or streamed in chunks, and the app goes on serving."""
     import httpx
 
-    from playground.body_limit import MAX_BODY_BYTES
+    from playground.web.body_limit import MAX_BODY_BYTES
 
     endpoint = app_url + "gradio_api/queue/join"
     headers = {"content-type": "application/json"}

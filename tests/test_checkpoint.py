@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 import torch
 
-from playground.checkpoint import load_checkpoint, save_checkpoint
-from playground.config import ConfigError, TrainConfig
-from playground.trainer import Trainer
+from playground.engine.checkpoint import load_checkpoint, save_checkpoint
+from playground.engine.config import ConfigError, TrainConfig
+from playground.engine.trainer import Trainer
 
 SMALL = TrainConfig(g_width=16, d_width=16, g_layers=2, d_layers=2, batch_size=32,
                     eval_samples=200)

@@ -10,16 +10,16 @@ import numpy as np
 import pytest
 import torch
 
-from playground.classifier import (
+from playground.engine.classifier import (
     WEIGHTS,
     DigitClassifier,
     holdout_split,
     load_classifier,
     train_classifier,
 )
-from playground.data.images import to_unit_range
-from playground.data.mnist import load_mnist
-from playground.image_metrics import (
+from playground.engine.data.images import to_unit_range
+from playground.engine.data.mnist import load_mnist
+from playground.engine.image_metrics import (
     MAX_CLASS_KL,
     class_metrics,
     feature_stats,

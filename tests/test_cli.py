@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from playground.config import field_names
+from playground.engine.config import field_names
 
 
 def run_cli(root, *args, timeout=120):
@@ -174,7 +174,7 @@ MNIST_FAST = ["--steps", "20", "--set", "g_width=8", "--set", "d_width=8", "--se
 
 @pytest.mark.parametrize("conditional", [False, True])
 def test_train_mnist_writes_class_metrics_history_and_a_digit_grid(root, tmp_path, conditional):
-    from playground.png import decode_png_size
+    from playground.engine.png import decode_png_size
 
     out = tmp_path / "mnist"
     result = run_cli(root, "train", "--preset", "mnist-dcgan", *MNIST_FAST,

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from playground.config import TrainConfig
-from playground.live_pair import LivePair
-from playground.session import SessionManager
-from playground.snapshot import ViewOptions
+from playground.engine.config import TrainConfig
+from playground.live.pair import LivePair
+from playground.live.session import SessionManager
+from playground.live.snapshot import ViewOptions
 
 A = TrainConfig(g_width=16, d_width=16, g_layers=2, d_layers=2, batch_size=32, eval_samples=300,
                 lr_g=1e-3, lr_d=1e-3)

@@ -4,7 +4,7 @@ import math
 import pytest
 
 from playground import __version__
-from playground.config import ConfigError, TrainConfig, apply_overrides, field_names
+from playground.engine.config import ConfigError, TrainConfig, apply_overrides, field_names
 
 BAD_VALUES = [
     ("lr_g", float("nan")),

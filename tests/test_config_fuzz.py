@@ -6,8 +6,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground.config import ConfigError, TrainConfig, field_names
-from playground.controls import config_from_query
+from playground.engine.config import ConfigError, TrainConfig, field_names
+from playground.web.controls import config_from_query
 
 values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from playground.data.toy2d import DATASETS, make_sampler
+from playground.engine.data.toy2d import DATASETS, make_sampler
 
 
 def rng(seed=0):

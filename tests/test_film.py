@@ -4,9 +4,9 @@ import io
 
 from PIL import Image
 
-from playground.config import TrainConfig
-from playground.film import MAX_FRAMES, Film, render_gif
-from playground.live import LiveRun
+from playground.engine.config import TrainConfig
+from playground.live.film import MAX_FRAMES, Film, render_gif
+from playground.live.run import LiveRun
 
 SMALL = TrainConfig(g_width=16, d_width=16, g_layers=2, d_layers=2, batch_size=32,
                     eval_samples=600)

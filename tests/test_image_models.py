@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 import torch
 
-from playground.config import TrainConfig
-from playground.data.images import MnistSampler, to_unit_range
-from playground.models import build_discriminator, build_generator
-from playground.png import decode_png_size, encode_png, image_grid
-from playground.trainer import Trainer
+from playground.engine.config import TrainConfig
+from playground.engine.data.images import MnistSampler, to_unit_range
+from playground.engine.nets import build_discriminator, build_generator
+from playground.engine.png import decode_png_size, encode_png, image_grid
+from playground.engine.trainer import Trainer
 
 ARCHS = ["mlp", "dcgan"]
 
@@ -123,8 +123,8 @@ def test_switching_a_dcgan_to_wgan_gp_rebuilds_the_critic_without_batch_norm():
 
 
 def test_a_failed_rebuild_leaves_the_old_run_intact(monkeypatch, tmp_path):
-    import playground.data.images as images
-    from playground.data.mnist import MnistError
+    import playground.engine.data.images as images
+    from playground.engine.data.mnist import MnistError
 
     trainer = Trainer(TrainConfig(g_width=8, d_width=8, eval_samples=100))
     trainer.step()

@@ -16,11 +16,11 @@ import playground
 
 # Module-level objects that are mutable but shared safely, and why.
 ALLOWED_SHARED = {
-    "playground.classifier._CACHE": "the digit classifier per device, eval mode, no grads: "
+    "playground.engine.classifier._CACHE": "the digit classifier per device, eval mode, no grads: "
                                     "read by every session, written once per device",
-    "playground.config._SHORT_REPR": "repr limits for messages, configured once at import",
-    "playground.data.images._mnist": "lru_cache of the MNIST arrays: read-only data",
-    "playground.data.images._tensors": "lru_cache of MNIST as tensors per device: read-only",
+    "playground.engine.config._SHORT_REPR": "repr limits for messages, configured once at import",
+    "playground.engine.data.images._mnist": "lru_cache of the MNIST arrays: read-only data",
+    "playground.engine.data.images._tensors": "lru_cache of MNIST as tensors per device: read-only",
 }
 IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), frozenset, range,
              types.MappingProxyType, Path, re.Pattern, types.ModuleType, types.FunctionType,
@@ -58,8 +58,8 @@ def test_no_module_level_mutable_state_besides_read_only_caches():
 
 
 def test_shared_tables_cannot_be_changed_by_accident():
-    from playground.config import _INT_RANGES
-    from playground.losses import LOSSES
+    from playground.engine.config import _INT_RANGES
+    from playground.engine.losses import LOSSES
 
     with pytest.raises(TypeError):
         LOSSES["evil"] = LOSSES["hinge"]
@@ -68,11 +68,11 @@ def test_shared_tables_cannot_be_changed_by_accident():
 
 
 def test_session_ids_are_unguessable():
-    from playground.session import SessionManager
+    from playground.live.session import SessionManager
 
     manager = SessionManager(workers=1, max_sessions=200).start()
     try:
-        from playground.config import TrainConfig
+        from playground.engine.config import TrainConfig
 
         ids = {manager.open(f"tab-{i}", TrainConfig(g_width=4, d_width=4)).id for i in range(100)}
         assert len(ids) == 100
@@ -111,7 +111,7 @@ class Tab:
 
 def _config(client):
     """The run's config, as its checkpoint download records it."""
-    from playground.checkpoint import read_state
+    from playground.engine.checkpoint import read_state
 
     path = client.predict(api_name="/checkpoint")[0]
     return read_state(Path(path).read_bytes())[1]

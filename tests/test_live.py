@@ -5,10 +5,10 @@ import time
 import numpy as np
 import pytest
 
-from playground.config import TrainConfig
-from playground.live import LiveRun
-from playground.snapshot import ViewOptions
-from playground.worker import WorkerLoop
+from playground.engine.config import TrainConfig
+from playground.live.run import LiveRun
+from playground.live.snapshot import ViewOptions
+from playground.live.worker import WorkerLoop
 
 SMALL = TrainConfig(g_width=16, d_width=16, g_layers=2, d_layers=2, batch_size=32,
                     eval_samples=300)
@@ -162,8 +162,8 @@ def test_play_pauses_once_at_the_planned_steps_then_goes_on():
 
 
 def test_share_query_round_trip_and_bad_values():
-    from playground.config import ConfigError
-    from playground.controls import config_from_query, config_to_query
+    from playground.engine.config import ConfigError
+    from playground.web.controls import config_from_query, config_to_query
 
     cfg = TrainConfig(loss="wgan-gp", lr_g=3e-4, betas_g=(0.0, 0.9), spectral_norm=True,
                       dataset="custom", custom_points=((0.5, 1.0), (-1.0, 2.0)), seed=7)
@@ -180,7 +180,7 @@ def test_share_query_round_trip_and_bad_values():
 
 
 def test_a_live_run_is_the_same_run_as_the_cli():
-    from playground.runner import train_run
+    from playground.cli.runner import train_run
 
     config = SMALL.with_changes(steps=40, log_every=10, loss="wgan-gp", n_critic=2)
     run = LiveRun("s", config)

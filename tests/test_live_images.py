@@ -5,11 +5,11 @@ import json
 
 import numpy as np
 
-from playground.config import TrainConfig
-from playground.live import LiveRun
-from playground.png import decode_png_size
-from playground.snapshot import ViewOptions
-from playground.viz import curves_figure, live_figure, status_text
+from playground.engine.config import TrainConfig
+from playground.engine.png import decode_png_size
+from playground.live.run import LiveRun
+from playground.live.snapshot import ViewOptions
+from playground.web.viz import curves_figure, live_figure, status_text
 
 MNIST_SMALL = TrainConfig(dataset="mnist", architecture="dcgan", g_width=8, d_width=8,
                           noise_dim=16, batch_size=16, eval_samples=500)
@@ -79,8 +79,8 @@ def test_a_changed_digit_pick_redraws_even_when_paused():
 def test_chunked_live_evaluation_equals_the_one_shot_evaluation():
     """The live view classifies its samples 50 at a time between steps (so a Pause never waits
     for a whole evaluation); with G unchanged, the chunks add up to the one-shot metrics."""
-    from playground.live import IMAGE_EVAL_SAMPLES, ChunkedEvaluation
-    from playground.trainer import Trainer
+    from playground.engine.trainer import Trainer
+    from playground.live.run import IMAGE_EVAL_SAMPLES, ChunkedEvaluation
 
     for config in (MNIST_SMALL, MNIST_SMALL.with_changes(conditional=True)):
         trainer = Trainer(config)

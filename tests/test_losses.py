@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from playground.losses import LOSSES, gradient_penalty
+from playground.engine.losses import LOSSES, gradient_penalty
 
 
 def t(*values):

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from playground.data.toy2d import make_sampler
-from playground.metrics import decision_surface, mode_metrics
+from playground.engine.data.toy2d import make_sampler
+from playground.engine.metrics import decision_surface, mode_metrics
 
 RING = make_sampler("ring8")
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.data import mnist
-from playground.data.mnist import MnistError, load_mnist, parse_idx, read_split
+from playground.engine.data import mnist
+from playground.engine.data.mnist import MnistError, load_mnist, parse_idx, read_split
 
 SHARED = Path(os.environ["MNIST_DIR"])
 T10K = ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")

@@ -5,8 +5,8 @@ the conditional DCGAN draws the digit it is asked for. Slow (they really train);
 
 import pytest
 
+from playground.cli.sweep import run_configs
 from playground.presets import load_preset
-from playground.sweep import run_configs
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 

@@ -6,8 +6,8 @@ import statistics
 
 import pytest
 
+from playground.cli.sweep import run_seeds
 from playground.presets import all_presets, load_preset
-from playground.sweep import run_seeds
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 

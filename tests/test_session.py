@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from playground.config import TrainConfig
-from playground.session import PlaygroundFullError, SessionManager
-from playground.snapshot import ViewOptions
+from playground.engine.config import TrainConfig
+from playground.live.session import PlaygroundFullError, SessionManager
+from playground.live.snapshot import ViewOptions
 
 SMALL = TrainConfig(g_width=32, d_width=32, g_layers=2, d_layers=2, batch_size=64,
                     eval_samples=500)
@@ -182,8 +182,8 @@ def test_workers_do_not_outlive_a_killed_app(tmp_path):
     script.write_text(
         "import sys, time\n"
         f"sys.path.insert(0, {str(__import__('pathlib').Path(__file__).parents[1])!r})\n"
-        "from playground.session import SessionManager\n"
-        "from playground.config import TrainConfig\n"
+        "from playground.live.session import SessionManager\n"
+        "from playground.engine.config import TrainConfig\n"
         "if __name__ == '__main__':\n"
         "    m = SessionManager(workers=2).start()\n"
         "    s = m.open('t', TrainConfig(g_width=8, d_width=8))\n"
@@ -225,7 +225,7 @@ def test_app_stops_its_workers_on_sigterm():
 
 
 def test_checkpoint_download_and_restore_through_the_worker(manager):
-    from playground.checkpoint import load_checkpoint, read_state
+    from playground.engine.checkpoint import load_checkpoint, read_state
 
     s = manager.open("tab-ckpt", SMALL)
     s.step(7)

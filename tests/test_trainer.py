@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 import torch
 
-from playground.config import TrainConfig
-from playground.losses import LOSSES
-from playground.trainer import Trainer
+from playground.engine.config import TrainConfig
+from playground.engine.losses import LOSSES
+from playground.engine.trainer import Trainer
 
 SMALL = TrainConfig(g_width=16, d_width=16, g_layers=2, d_layers=2, batch_size=32, eval_samples=200)
 

@@ -19,10 +19,10 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground.checkpoint import load_checkpoint, read_state
-from playground.config import MAX_CUSTOM_POINTS, ConfigError, TrainConfig
-from playground.controls import CONTROL_FIELDS, config_from_controls, controls_from_config
+from playground.engine.checkpoint import load_checkpoint, read_state
+from playground.engine.config import MAX_CUSTOM_POINTS, ConfigError, TrainConfig
 from playground.presets import load_preset
+from playground.web.controls import CONTROL_FIELDS, config_from_controls, controls_from_config
 
 BASE = load_preset("mode-collapse").config
 SMALL = TrainConfig(g_width=8, d_width=8, g_layers=1, d_layers=1)
@@ -113,8 +113,8 @@ def checkpoint_payloads() -> st.SearchStrategy[bytes]:
 
 
 def _real_checkpoint() -> bytes:
-    from playground.checkpoint import checkpoint_bytes
-    from playground.trainer import Trainer
+    from playground.engine.checkpoint import checkpoint_bytes
+    from playground.engine.trainer import Trainer
 
     trainer = Trainer(SMALL)
     trainer.step()

@@ -1,4 +1,4 @@
-"""Image GAN metrics from the shipped MNIST classifier (``playground.classifier``).
+"""Image GAN metrics from the shipped MNIST classifier (``playground.engine.classifier``).
 
 - ``classes_covered``: digits receiving at least 2% of the generated samples. A collapsed
   generator draws a few digits only; this counts how many it still makes.
@@ -25,7 +25,7 @@ import math
 import numpy as np
 import torch
 
-from playground.classifier import NUM_CLASSES, DigitClassifier
+from playground.engine.classifier import NUM_CLASSES, DigitClassifier
 
 COVERED_FRACTION = 0.02  # a class is covered if it gets at least this share of the samples
 CHUNK = 500  # images per classifier call: bounded memory, cheap for 2,000 images

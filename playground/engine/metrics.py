@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from playground.data.toy2d import Modes
+from playground.engine.data.toy2d import Modes
 
 HQ_STDS = 3.0
 COVER_FRACTION = 0.01

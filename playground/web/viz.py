@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from playground.png import png_data_uri
-from playground.snapshot import Snapshot
+from playground.engine.png import png_data_uri
+from playground.live.snapshot import Snapshot
 
 REAL_COLOUR = "#1a9850"  # green: real data, and "D says real"
 FAKE_COLOUR = "#7b3294"  # purple: generated data, and "D says fake"

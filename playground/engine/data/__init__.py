@@ -8,8 +8,8 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
-from playground.data.toy2d import DATASET_DESCRIPTIONS as TOY_DESCRIPTIONS
-from playground.data.toy2d import DATASETS as TOY_DATASETS
+from playground.engine.data.toy2d import DATASET_DESCRIPTIONS as TOY_DESCRIPTIONS
+from playground.engine.data.toy2d import DATASETS as TOY_DATASETS
 
 IMAGE_DATASETS = ("mnist",)
 DATASET_NAMES = (*TOY_DATASETS, *IMAGE_DATASETS)
@@ -29,10 +29,10 @@ def make_sampler(
 ) -> Any:
     """A sampler by name (config validation has already checked the name)."""
     if dataset == "mnist":
-        from playground.data.images import MnistSampler  # reads MNIST: only when asked for
+        from playground.engine.data.images import MnistSampler  # reads MNIST: only when asked for
 
         return MnistSampler()
-    from playground.data.toy2d import make_sampler as make_toy_sampler
+    from playground.engine.data.toy2d import make_sampler as make_toy_sampler
 
     return make_toy_sampler(dataset, std, points)
 
@@ -43,8 +43,8 @@ def dataset_problem(dataset: str) -> str | None:
     at once and the running session is left as it was. Reads (or downloads) MNIST once."""
     if not is_image_dataset(dataset):
         return None
-    from playground.data.images import MnistSampler
-    from playground.data.mnist import MnistError
+    from playground.engine.data.images import MnistSampler
+    from playground.engine.data.mnist import MnistError
 
     try:
         MnistSampler()

@@ -13,9 +13,14 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
-from playground.body_limit import BodyLimit
-from playground.config import ConfigError, TrainConfig
-from playground.controls import (
+from playground.engine.config import ConfigError, TrainConfig
+from playground.engine.data import dataset_problem, is_image_dataset
+from playground.live.session import PlaygroundFullError, Session, SessionManager
+from playground.live.snapshot import ViewOptions
+from playground.presets import load_preset, preset_names
+from playground.web.body_limit import BodyLimit
+from playground.web.compare_tab import build_compare_tab, compare_key, pair_from_query, pair_text
+from playground.web.controls import (
     CONTROL_FIELDS,
     DEFAULT_PRESET,
     config_from_controls,
@@ -25,14 +30,9 @@ from playground.controls import (
     kind_defaults,
     kind_preset,
 )
-from playground.data import dataset_problem, is_image_dataset
-from playground.presets import load_preset, preset_names
-from playground.session import PlaygroundFullError, Session, SessionManager
-from playground.snapshot import ViewOptions
-from playground.ui_compare import build_compare_tab, compare_key, pair_from_query, pair_text
-from playground.ui_exports import MAX_CHECKPOINT_BYTES, build_export_panel
-from playground.ui_inputs import explain_wrong_inputs
-from playground.ui_layout import (
+from playground.web.exports_panel import MAX_CHECKPOINT_BYTES, build_export_panel
+from playground.web.inputs import explain_wrong_inputs
+from playground.web.layout import (
     CSS,
     FRAME_INTERVAL_S,
     PLOTLY_JS,
@@ -44,7 +44,7 @@ from playground.ui_layout import (
     share_query,
     status_html,
 )
-from playground.viz import curves_figure, live_figure
+from playground.web.viz import curves_figure, live_figure
 
 
 def build_app(manager: SessionManager) -> gr.Blocks:

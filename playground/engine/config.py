@@ -266,8 +266,8 @@ def _normalise(cfg: TrainConfig) -> None:
 
 def validate(cfg: TrainConfig) -> None:
     """Raise ConfigError for the first out-of-range or unknown value."""
-    from playground.data import DATASET_NAMES, is_image_dataset  # late: import cycle
-    from playground.losses import LOSSES
+    from playground.engine.data import DATASET_NAMES, is_image_dataset  # late: import cycle
+    from playground.engine.losses import LOSSES
 
     for name, (low, high) in _INT_RANGES.items():
         value = getattr(cfg, name)
@@ -317,7 +317,7 @@ def validate(cfg: TrainConfig) -> None:
 def _parameter_estimate(cfg: TrainConfig, net: str) -> int:
     """Roughly how many weights G (net="g") or D has: the cap keeps one session from taking
     the machine's memory (a shared Space has a few GB for everyone)."""
-    from playground.data import is_image_dataset
+    from playground.engine.data import is_image_dataset
 
     layers, width = getattr(cfg, f"{net}_layers"), getattr(cfg, f"{net}_width")
     data_dim = 784 if is_image_dataset(cfg.dataset) else 2

@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 
-from playground.data.mnist import MnistData, load_mnist
+from playground.engine.data.mnist import MnistData, load_mnist
 
 IMAGE_SHAPE = (1, 28, 28)
 NUM_CLASSES = 10

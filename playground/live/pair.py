@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import time
 
-from playground.config import TrainConfig
-from playground.live import LiveRun, Pacer
-from playground.snapshot import Snapshot, ViewOptions
+from playground.engine.config import TrainConfig
+from playground.live.run import LiveRun, Pacer
+from playground.live.snapshot import Snapshot, ViewOptions
 
 SIDES = ("a", "b")
 

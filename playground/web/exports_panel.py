@@ -16,11 +16,11 @@ from typing import Any
 
 import gradio as gr
 
-from playground.checkpoint import read_state
-from playground.config import ConfigError, TrainConfig
-from playground.film import render_gif
-from playground.runner import IMAGE_METRICS
-from playground.snapshot import HISTORY_KEYS, Snapshot
+from playground.cli.runner import IMAGE_METRICS
+from playground.engine.checkpoint import read_state
+from playground.engine.config import ConfigError, TrainConfig
+from playground.live.film import render_gif
+from playground.live.snapshot import HISTORY_KEYS, Snapshot
 
 MAX_CONFIG_BYTES = 100_000  # a config is ~1 KB; anything near this is not one
 MAX_CHECKPOINT_BYTES = 200 * 2**20  # the parameter cap keeps real checkpoints far below

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import torch
 
-from playground.config import ConfigError, apply_overrides
-from playground.data.mnist import MnistError
+from playground.cli.runner import train_run, write_run
+from playground.engine.config import ConfigError, apply_overrides
+from playground.engine.data.mnist import MnistError
 from playground.presets import all_presets, load_preset
-from playground.runner import train_run, write_run
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,7 +91,7 @@ def _check_out(path: Path) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from playground.sweep import format_summary, run_seeds, write_sweep
+    from playground.cli.sweep import format_summary, run_seeds, write_sweep
 
     preset, config = _resolve(args)
     if not 1 <= args.seeds <= 1000:
@@ -109,8 +109,8 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from playground.cli.sweep import comparison, run_configs
     from playground.presets import load_pair
-    from playground.sweep import comparison, run_configs
 
     pair = load_pair(args.preset)
     a, b = (apply_overrides(c, _overrides(args)) for c in (pair.a, pair.b))
@@ -186,8 +186,8 @@ def _list_presets() -> int:
 
 
 def _train_classifier(args: argparse.Namespace) -> int:
-    from playground.classifier import WEIGHTS, train_classifier
-    from playground.data.mnist import load_mnist
+    from playground.engine.classifier import WEIGHTS, train_classifier
+    from playground.engine.data.mnist import load_mnist
 
     for flag, value in (("--epochs", args.epochs), ("--threads", args.threads),
                         ("--limit", args.limit)):

@@ -13,8 +13,8 @@ from typing import Any
 import torch
 
 from playground import __version__
-from playground.config import ConfigError, TrainConfig
-from playground.trainer import Trainer
+from playground.engine.config import ConfigError, TrainConfig
+from playground.engine.trainer import Trainer
 
 FORMAT = 1
 

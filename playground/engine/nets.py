@@ -14,8 +14,8 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from playground.config import TrainConfig
-from playground.data import is_image_dataset
+from playground.engine.config import TrainConfig
+from playground.engine.data import is_image_dataset
 
 ACTIVATION_LAYERS: Mapping[str, Callable[[], nn.Module]] = MappingProxyType({
     "relu": nn.ReLU,
@@ -49,7 +49,7 @@ def mlp(
 def build_generator(cfg: TrainConfig) -> nn.Module:
     """G maps noise (and, for a cGAN, labels) to a 2-D point or an image."""
     if is_image_dataset(cfg.dataset):
-        from playground.image_models import build_image_generator
+        from playground.engine.image_nets import build_image_generator
 
         return build_image_generator(cfg)
     return mlp(cfg.noise_dim, 2, cfg.g_layers, cfg.g_width, cfg.activation)
@@ -58,7 +58,7 @@ def build_generator(cfg: TrainConfig) -> nn.Module:
 def build_discriminator(cfg: TrainConfig) -> nn.Module:
     """D outputs one raw score per sample: a logit, or a critic value for WGAN-type losses."""
     if is_image_dataset(cfg.dataset):
-        from playground.image_models import build_image_discriminator
+        from playground.engine.image_nets import build_image_discriminator
 
         return build_image_discriminator(cfg)
     return mlp(2, 1, cfg.d_layers, cfg.d_width, cfg.activation, cfg.spectral_norm)

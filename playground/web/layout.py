@@ -11,12 +11,12 @@ from typing import Any
 import gradio as gr
 import plotly
 
-from playground.config import ACTIVATIONS, ARCHITECTURES, OPTIMIZERS, TrainConfig
-from playground.controls import config_to_query, to_control
-from playground.data import DATASET_DESCRIPTIONS, DATASET_NAMES
-from playground.losses import LOSSES
+from playground.engine.config import ACTIVATIONS, ARCHITECTURES, OPTIMIZERS, TrainConfig
+from playground.engine.data import DATASET_DESCRIPTIONS, DATASET_NAMES
+from playground.engine.losses import LOSSES
 from playground.presets import load_preset, preset_names
-from playground.viz import status_text
+from playground.web.controls import config_to_query, to_control
+from playground.web.viz import status_text
 
 FRAME_INTERVAL_S = 0.08  # ≥ 10 fresh frames/s where the machine allows
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"

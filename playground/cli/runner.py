@@ -18,10 +18,10 @@ import numpy as np
 import torch
 
 from playground import __version__
-from playground.config import TrainConfig
-from playground.data import is_image_dataset
-from playground.png import encode_png, image_grid
-from playground.trainer import Trainer
+from playground.engine.config import TrainConfig
+from playground.engine.data import is_image_dataset
+from playground.engine.png import encode_png, image_grid
+from playground.engine.trainer import Trainer
 
 STEP_COLUMNS = ("step", "wall_s", "d_loss", "g_loss", "d_grad_norm", "g_grad_norm",
                 "wasserstein")

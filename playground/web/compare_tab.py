@@ -15,15 +15,15 @@ from urllib.parse import quote
 
 import gradio as gr
 
-from playground.config import OPTIMIZERS, ConfigError, TrainConfig
-from playground.controls import control_changes, to_control
-from playground.data import dataset_problem
-from playground.losses import LOSSES
+from playground.engine.config import OPTIMIZERS, ConfigError, TrainConfig
+from playground.engine.data import dataset_problem
+from playground.engine.losses import LOSSES
+from playground.live.session import PlaygroundFullError, Session, SessionManager
+from playground.live.snapshot import ViewOptions
 from playground.presets import load_pair, pair_names
-from playground.session import PlaygroundFullError, Session, SessionManager
-from playground.snapshot import ViewOptions
-from playground.ui_layout import FRAME_INTERVAL_S, plot_element, share_query, status_html
-from playground.viz import curves_figure, live_figure
+from playground.web.controls import control_changes, to_control
+from playground.web.layout import FRAME_INTERVAL_S, plot_element, share_query, status_html
+from playground.web.viz import curves_figure, live_figure
 
 B_FIELDS = ("loss", "lr_g", "lr_d", "optimizer_g", "optimizer_d", "n_critic", "gp_lambda",
             "spectral_norm")

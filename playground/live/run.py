@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from playground.config import TrainConfig
-from playground.film import FILM_DIGITS, FILM_POINTS, Film, FilmReel
-from playground.png import encode_png, image_grid
-from playground.snapshot import HISTORY_KEYS, METRIC_KEYS, Snapshot, ViewOptions, frozen
-from playground.trainer import Trainer
+from playground.engine.config import TrainConfig
+from playground.engine.png import encode_png, image_grid
+from playground.engine.trainer import Trainer
+from playground.live.film import FILM_DIGITS, FILM_POINTS, Film, FilmReel
+from playground.live.snapshot import HISTORY_KEYS, METRIC_KEYS, Snapshot, ViewOptions, frozen
 
 FAKE_POINTS = 1000  # drawn fake points (the metrics use the full eval batch)
 REAL_POINTS = 600

@@ -10,8 +10,8 @@ import json
 import math
 from typing import Any
 
-from playground.config import MAX_CUSTOM_POINTS, ConfigError, TrainConfig
-from playground.data import is_image_dataset
+from playground.engine.config import MAX_CUSTOM_POINTS, ConfigError, TrainConfig
+from playground.engine.data import is_image_dataset
 from playground.presets import load_preset
 
 # Control order is the order of values in UI callbacks.
@@ -141,7 +141,7 @@ def config_to_query(cfg: TrainConfig, base: TrainConfig | None = None) -> str:
 
 def config_from_query(params: dict[str, str], base: TrainConfig | None = None) -> TrainConfig:
     """The config a share link describes; ConfigError naming the field for a bad value."""
-    from playground.config import parse_set_value
+    from playground.engine.config import parse_set_value
 
     base = base or TrainConfig()
     changes = {key: parse_set_value(value) for key, value in params.items()}

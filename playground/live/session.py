@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from playground.config import TrainConfig
-from playground.snapshot import Snapshot, ViewOptions
-from playground.trainer import ApplyResult, plan_change
-from playground.worker import worker_main
+from playground.engine.config import TrainConfig
+from playground.engine.trainer import ApplyResult, plan_change
+from playground.live.snapshot import Snapshot, ViewOptions
+from playground.live.worker import worker_main
 
 FRAME_RETRY_S = 1.0  # re-ask for a frame if the last request got no answer in this long
 

@@ -19,9 +19,9 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from playground.config import TrainConfig
-from playground.data.images import IMAGE_SHAPE, NUM_CLASSES
-from playground.models import ACTIVATION_LAYERS
+from playground.engine.config import TrainConfig
+from playground.engine.data.images import IMAGE_SHAPE, NUM_CLASSES
+from playground.engine.nets import ACTIVATION_LAYERS
 
 PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1] * IMAGE_SHAPE[2]
 
@@ -103,7 +103,7 @@ def critic_batch_norm(cfg: TrainConfig) -> bool:
     """Batch norm in the DCGAN discriminator, as in the DCGAN paper, except where it breaks
     the method: WGAN-GP's penalty is per sample (the paper drops it from the critic) and
     spectral norm bounds the layers on its own (SN-GAN uses none)."""
-    from playground.losses import LOSSES
+    from playground.engine.losses import LOSSES
 
     return not (LOSSES[cfg.loss].gradient_penalty or cfg.spectral_norm)
 

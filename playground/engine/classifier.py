@@ -1,9 +1,10 @@
 """A small MNIST digit classifier (LeNet-size), trained once and shipped, for image GAN metrics.
 
-The weights live in ``playground/weights/mnist_lenet.pt`` (a float32 state dict, < 1 MB) with a
-record ``mnist_lenet.json`` beside it: the accuracy reached, on which images, and how. Retrain with
-``python -m playground train-classifier``. The metrics built on it (class coverage, class KL,
-confidence, classifier-feature FID) are in ``playground.image_metrics``.
+The weights live in ``playground/engine/weights/mnist_lenet.pt`` (a float32 state dict,
+< 1 MB) with a record ``mnist_lenet.json`` beside it: the accuracy reached, on which images,
+and how. Retrain with ``python -m playground train-classifier``. The metrics built on it (class
+coverage, class KL, confidence, classifier-feature FID) are in
+``playground.engine.image_metrics``.
 
 Images everywhere are float32 tensors (n, 1, 28, 28) in [-1, 1] (pixel / 127.5 - 1), the range of
 a tanh generator, so generated samples go straight in.
@@ -24,8 +25,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from playground.data.images import to_unit_range
-from playground.data.mnist import MnistData, MnistError, load_mnist, read_split
+from playground.engine.data.images import to_unit_range
+from playground.engine.data.mnist import MnistData, MnistError, load_mnist, read_split
 
 WEIGHTS = Path(__file__).parent / "weights" / "mnist_lenet.pt"
 NUM_CLASSES = 10

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from playground.config import TrainConfig
+from playground.engine.config import TrainConfig
 
 METRIC_KEYS = (  # what the curves can show; a run records NaN for those it lacks
     "modes_covered",

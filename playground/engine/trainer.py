@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from playground.config import TrainConfig
-from playground.data import is_image_dataset, make_sampler
-from playground.losses import LOSSES, Loss, gradient_penalty
-from playground.metrics import decision_surface, mode_metrics
-from playground.models import build_discriminator, build_generator, build_optimizer
+from playground.engine.config import TrainConfig
+from playground.engine.data import is_image_dataset, make_sampler
+from playground.engine.losses import LOSSES, Loss, gradient_penalty
+from playground.engine.metrics import decision_surface, mode_metrics
+from playground.engine.nets import build_discriminator, build_generator, build_optimizer
 
 # Fields whose change needs new networks (and so a fresh start).
 REBUILD_FIELDS = frozenset(
@@ -83,7 +83,7 @@ def _critic_shape(cfg: TrainConfig) -> bool | None:
     """What of D's structure the loss decides: batch norm in a DCGAN critic (None: nothing)."""
     if not (is_image_dataset(cfg.dataset) and cfg.architecture == "dcgan"):
         return None
-    from playground.image_models import critic_batch_norm
+    from playground.engine.image_nets import critic_batch_norm
 
     return critic_batch_norm(cfg)
 
@@ -295,8 +295,8 @@ class Trainer:
         return mode_metrics(samples, modes)
 
     def _image_metrics(self, samples: np.ndarray) -> dict[str, Any]:
-        from playground.classifier import load_classifier
-        from playground.image_metrics import classify
+        from playground.engine.classifier import load_classifier
+        from playground.engine.image_metrics import classify
 
         images = torch.as_tensor(samples, device=self.device)
         return self.metrics_from_outputs(*classify(images, load_classifier(self.device)))
@@ -305,8 +305,8 @@ class Trainer:
         """The classifier's (probabilities, features) for eval samples ``[start, stop)``: the
         live view evaluates a chunk at a time between training steps, so that a Pause never
         waits for a whole evaluation."""
-        from playground.classifier import load_classifier
-        from playground.image_metrics import classify
+        from playground.engine.classifier import load_classifier
+        from playground.engine.image_metrics import classify
 
         labels = None if self.eval_labels is None else self.eval_labels[start:stop]
         images = torch.as_tensor(self.generate(self.eval_noise[start:stop], labels))
@@ -315,8 +315,8 @@ class Trainer:
     def metrics_from_outputs(self, probabilities: torch.Tensor, features: torch.Tensor
                              ) -> dict[str, Any]:
         """Class metrics of the first ``len(probabilities)`` eval samples' classifier outputs."""
-        from playground.classifier import load_classifier
-        from playground.image_metrics import metrics_from_outputs, real_feature_stats
+        from playground.engine.classifier import load_classifier
+        from playground.engine.image_metrics import metrics_from_outputs, real_feature_stats
 
         if self._real_features is None:
             self._real_features = real_feature_stats(self.eval_real,

@@ -13,10 +13,10 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from playground.checkpoint import checkpoint_bytes, load_checkpoint
-from playground.config import TrainConfig
-from playground.live import LiveRun
-from playground.live_pair import LivePair
+from playground.engine.checkpoint import checkpoint_bytes, load_checkpoint
+from playground.engine.config import TrainConfig
+from playground.live.pair import LivePair
+from playground.live.run import LiveRun
 
 SLICE_S = 0.02  # training time per playing session before the next gets a turn
 IDLE_WAIT_S = 0.05
