@@ -20,14 +20,12 @@ import torch
 from playground import __version__
 from playground.engine.config import TrainConfig
 from playground.engine.data import is_image_dataset
+from playground.engine.metric_names import CONDITIONAL_METRICS, IMAGE_METRICS, POINT_METRICS
 from playground.engine.png import encode_png, image_grid
 from playground.engine.trainer import Trainer
 
 STEP_COLUMNS = ("step", "wall_s", "d_loss", "g_loss", "d_grad_norm", "g_grad_norm",
                 "wasserstein")
-POINT_METRICS = ("modes_covered", "high_quality_frac", "mode_kl")
-IMAGE_METRICS = ("classes_covered", "class_kl", "mean_confidence", "fid_classifier")
-CONDITIONAL_METRICS = ("label_accuracy", "worst_digit_accuracy")  # a cGAN's, besides
 HISTORY_COLUMNS = STEP_COLUMNS + POINT_METRICS  # 2-D runs' history.csv
 
 

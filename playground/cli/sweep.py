@@ -15,15 +15,10 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from playground.cli.runner import (
-    CONDITIONAL_METRICS,
-    IMAGE_METRICS,
-    RunResult,
-    train_run,
-    write_run,
-)
+from playground.cli.runner import RunResult, train_run, write_run
 from playground.engine.config import TrainConfig
 from playground.engine.data import is_image_dataset
+from playground.engine.metric_names import CONDITIONAL_METRICS, IMAGE_METRICS
 
 SWEEP_COLUMNS = ("seed", "modes_covered", "modes_total", "high_quality_frac", "mode_kl",
                  "wall_s", "diverged")  # 2-D data

@@ -16,9 +16,9 @@ from typing import Any
 
 import gradio as gr
 
-from playground.cli.runner import IMAGE_METRICS
 from playground.engine.checkpoint import read_state
 from playground.engine.config import ConfigError, TrainConfig
+from playground.engine.metric_names import IMAGE_METRICS
 from playground.live.film import render_gif
 from playground.live.snapshot import HISTORY_KEYS, Snapshot
 
