@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from playground.engine.config import ConfigError, TrainConfig
+from playground.engine.config import ConfigError, TrainConfig, check_comparable
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 
@@ -121,10 +121,7 @@ def load_pair(name_or_path: str, directory: Path = PRESET_DIR, paths: bool = Tru
     if not isinstance(pair, dict):
         raise ConfigError("preset", name_or_path, "a pair preset ({'pair': {'a': ..., 'b': ...}})")
     a, b = _side(pair.get("a"), "a", directory), _side(pair.get("b"), "b", directory)
-    for field_name in ("dataset", "seed", "custom_points", "data_std"):
-        if getattr(a, field_name) != getattr(b, field_name):
-            same = f"the same as a's ({getattr(a, field_name)!r}): compare like with like"
-            raise ConfigError(f"b.{field_name}", getattr(b, field_name), same)
+    check_comparable(a, b)
     return PairPreset(path.stem, str(data.get("description", "")), str(data.get("watch_for", "")),
                       a, b)
 

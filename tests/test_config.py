@@ -140,3 +140,26 @@ def test_image_settings_only_with_image_data():
     cfg = TrainConfig(dataset="mnist", architecture="dcgan", conditional="true")
     assert cfg.conditional is True and cfg.architecture == "dcgan"
     assert TrainConfig.from_json(cfg.to_json()) == cfg
+
+
+def test_diff_names_exactly_the_changed_fields_with_the_new_values():
+    from playground.engine.config import TrainConfig
+
+    a = TrainConfig()
+    b = a.with_changes(loss="wgan-gp", betas_g=(0.0, 0.9), custom_points=())
+    assert a.diff(b) == {"loss": "wgan-gp", "betas_g": [0.0, 0.9]}
+    assert b.diff(a) == {"loss": "nonsaturating", "betas_g": [0.5, 0.9]}
+    assert a.diff(a) == {}
+
+
+def test_the_pair_rule_refuses_other_data_or_seed_and_names_the_field():
+    import pytest
+
+    from playground.engine.config import ConfigError, TrainConfig, check_comparable
+
+    a = TrainConfig()
+    check_comparable(a, a.with_changes(loss="hinge", lr_g=0.01))  # anything else may differ
+    for change in ({"seed": 1}, {"dataset": "grid25"}, {"data_std": 0.1}):
+        with pytest.raises(ConfigError) as info:
+            check_comparable(a, a.with_changes(**change), "B")
+        assert info.value.field == f"B.{next(iter(change))}"

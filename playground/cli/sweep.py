@@ -72,7 +72,7 @@ def comparison(a: RunResult, b: RunResult) -> dict[str, Any]:
         if isinstance(va, (int, float)) and isinstance(vb, (int, float)):
             delta[key] = vb - va
     return {"a": a.metrics, "b": b.metrics, "delta_b_minus_a": delta,
-            "changed": [k for k, v in b.config.to_dict().items() if a.config.to_dict()[k] != v]}
+            "changed": list(a.config.diff(b.config))}
 
 
 def summarise(results: list[RunResult]) -> dict[str, Any]:

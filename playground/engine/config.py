@@ -96,6 +96,13 @@ class TrainConfig:
             raise ConfigError(unknown[0], changes[unknown[0]], "unknown setting")
         return dataclasses.replace(self, **changes)
 
+    def diff(self, other: TrainConfig) -> dict[str, Any]:
+        """The fields whose value in ``other`` differs from this config's, with ``other``'s
+        values in their JSON form (lists, not tuples): the one definition of "what changed",
+        used by live edits, share links, the comparison's B and the CLI's compare."""
+        ours, theirs = self.to_dict(), other.to_dict()
+        return {name: value for name, value in theirs.items() if value != ours[name]}
+
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["custom_points"] = [list(p) for p in self.custom_points]
@@ -130,6 +137,19 @@ class TrainConfig:
         except (json.JSONDecodeError, RecursionError) as exc:
             raise ConfigError("config", text[:40], f"valid JSON ({exc})") from exc
         return cls.from_dict(data)
+
+
+# A comparison is like with like: its two runs see the same data drawn with the same seed.
+PAIR_SHARED_FIELDS = ("dataset", "seed", "data_std", "custom_points")
+
+
+def check_comparable(a: TrainConfig, b: TrainConfig, b_name: str = "b") -> None:
+    """ConfigError unless B trains on A's data with A's seed (the pair rule: preset files,
+    the Compare tab and share links all use this one)."""
+    for name, value in a.diff(b).items():
+        if name in PAIR_SHARED_FIELDS:
+            raise ConfigError(f"{b_name}.{name}", value,
+                              f"A's value ({getattr(a, name)!r}): same data, same seed")
 
 
 def field_names() -> tuple[str, ...]:
@@ -353,10 +373,12 @@ __all__ = [
     "ACTIVATIONS",
     "ARCHITECTURES",
     "ConfigError",
+    "PAIR_SHARED_FIELDS",
     "DEVICES",
     "NOISE_KINDS",
     "OPTIMIZERS",
     "TrainConfig",
     "apply_overrides",
+    "check_comparable",
     "field_names",
 ]

@@ -67,7 +67,7 @@ class ApplyResult:
 
 def plan_change(old: TrainConfig, new: TrainConfig) -> ApplyResult:
     """What switching from ``old`` to ``new`` will do, without doing it (the UI says it first)."""
-    changed = tuple(name for name in new.to_dict() if getattr(old, name) != getattr(new, name))
+    changed = tuple(old.diff(new))
     rebuild = set(changed) & REBUILD_FIELDS
     if "loss" in changed and _critic_shape(old) != _critic_shape(new):
         rebuild.add("loss")  # a DCGAN critic drops batch norm for WGAN-GP: a new network

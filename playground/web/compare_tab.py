@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import gradio as gr
 
-from playground.engine.config import OPTIMIZERS, ConfigError, TrainConfig
+from playground.engine.config import OPTIMIZERS, ConfigError, TrainConfig, check_comparable
 from playground.engine.data import dataset_problem
 from playground.engine.losses import LOSSES
 from playground.live.session import PlaygroundFullError, Session, SessionManager
@@ -27,25 +27,11 @@ from playground.web.viz import curves_figure, live_figure
 
 B_FIELDS = ("loss", "lr_g", "lr_d", "optimizer_g", "optimizer_d", "n_critic", "gp_lambda",
             "spectral_norm")
-SHARED_FIELDS = ("dataset", "seed", "data_std", "custom_points")  # A and B must agree
 
 
 def compare_key(session_hash: str) -> str:
     """The registry key of a tab's pair session (beside its single-run session)."""
     return f"{session_hash}:compare"
-
-
-def check_pair(a: TrainConfig, b: TrainConfig) -> None:
-    """B may differ from A in anything but the data and the seed: compare like with like."""
-    for name in SHARED_FIELDS:
-        if getattr(a, name) != getattr(b, name):
-            raise ConfigError(f"B's {name}", getattr(b, name),
-                              f"A's value ({getattr(a, name)!r}): same data, same seed")
-
-
-def b_differences(a: TrainConfig, b: TrainConfig) -> dict[str, Any]:
-    theirs = a.to_dict()
-    return {k: v for k, v in b.to_dict().items() if v != theirs[k]}
 
 
 def pair_query(a: TrainConfig, b: TrainConfig, pair_name: str | None = None) -> str:
@@ -55,7 +41,7 @@ def pair_query(a: TrainConfig, b: TrainConfig, pair_name: str | None = None) -> 
         preset = load_pair(pair_name, paths=False)
         if (preset.a, preset.b) == (a, b):
             return f"?pair={pair_name}"
-    changes = json.dumps(b_differences(a, b), separators=(",", ":"))
+    changes = json.dumps(a.diff(b), separators=(",", ":"))
     return share_query(a) + "&b=" + quote(changes)
 
 
@@ -71,7 +57,7 @@ def pair_from_query(params: dict[str, str], a: TrainConfig) -> tuple[TrainConfig
     if not isinstance(changes, dict):
         raise ConfigError("b", changes, "a JSON object of B's changes")
     b = a.with_changes(**changes)
-    check_pair(a, b)
+    check_comparable(a, b, "B")
     return a, b
 
 
@@ -187,7 +173,7 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
         if session is None:
             return ["pick a pair preset first", gr.skip(), gr.skip()]
         try:
-            check_pair(session.config, b)
+            check_comparable(session.config, b, "B")
         except ConfigError as exc:
             return [f"⚠ {exc}", gr.skip(), gr.skip()]
         plan = session.apply(b, "b")

@@ -134,8 +134,7 @@ def config_to_query(cfg: TrainConfig, base: TrainConfig | None = None) -> str:
     from urllib.parse import urlencode
 
     base = base or TrainConfig()
-    ours, theirs = cfg.to_dict(), base.to_dict()
-    changed = {k: json.dumps(v, separators=(",", ":")) for k, v in ours.items() if v != theirs[k]}
+    changed = {k: json.dumps(v, separators=(",", ":")) for k, v in base.diff(cfg).items()}
     return "?" + urlencode(changed) if changed else ""
 
 
