@@ -19,7 +19,7 @@ def test_a_and_b_advance_in_lockstep():
         pair.advance(0.03)
     steps = [run.trainer.steps_done for run in pair.runs]
     assert steps[0] > 5 and steps[0] == steps[1]
-    snap_a, snap_b = pair.snapshot(ViewOptions())
+    snap_a, snap_b = pair.snapshots(ViewOptions())
     assert snap_a.step == snap_b.step and snap_b.critic and not snap_a.critic
     pair.pause()
     assert pair.advance(0.03) == 0 and not any(run.playing for run in pair.runs)
@@ -47,10 +47,47 @@ def test_a_rebuild_of_b_restarts_both_so_they_stay_in_step():
     assert "both back to step 0" in pair.runs[0].message
 
 
+def test_a_live_edit_of_b_at_step_0_leaves_a_alone():
+    """The bug: a pair guessed "rebuilt" from B standing at step 0, so a new learning rate for
+    B before the first step said "both back to step 0" and reset A. It now acts on what B's
+    apply reports."""
+    pair = LivePair("p", A, A)
+    a_trainer = pair.runs[0].trainer
+    result = pair.apply(A.with_changes(lr_g=5e-4), "b")
+    assert not result.rebuilt and result.changed == ("lr_g",)
+    assert pair.runs[0].trainer is a_trainer  # A was not rebuilt or reset
+    assert "back to step 0" not in pair.runs[1].message
+    assert pair.runs[1].message == "B: applied live: lr_g"
+
+
+def test_a_pair_checkpoint_continues_both_sides_exactly():
+    pair = LivePair("p", A, A.with_changes(loss="hinge"))
+    pair.step(6)
+    data = pair.checkpoint()
+    pair.step(4)
+    expected = pair.snapshots(ViewOptions())
+    other = LivePair("q", A, A.with_changes(loss="hinge"))
+    other.restore(data)
+    assert other.steps_done == 6
+    other.step(4)
+    for want, got in zip(expected, other.snapshots(ViewOptions())):
+        np.testing.assert_array_equal(want.fake, got.fake)
+    with pytest.raises(ValueError, match="pair checkpoint"):
+        other.restore(pair.runs[0].checkpoint())  # one run's checkpoint is not a pair's
+    assert other.steps_done == 10  # and a refused file changed nothing
+
+
+def test_a_pair_has_a_reel_per_side():
+    pair = LivePair("p", A, A)
+    pair.step(3)
+    reels = pair.reel()
+    assert len(reels) == 2 and all(reel.real is not None for reel in reels)
+
+
 def test_same_config_same_seed_gives_identical_runs_side_by_side():
     pair = LivePair("p", A, A)
     pair.step(15)
-    a, b = pair.snapshot(ViewOptions())
+    a, b = pair.snapshots(ViewOptions())
     np.testing.assert_array_equal(a.fake, b.fake)
     np.testing.assert_array_equal(a.history["d_loss"], b.history["d_loss"])
 

@@ -26,7 +26,7 @@ def test_film_stays_bounded_and_spans_the_whole_run():
 def test_a_2d_run_renders_an_animated_gif_whose_frames_differ():
     run = LiveRun("s", SMALL)
     run.step(60)
-    reel = run.reel()
+    (reel,) = run.reel()
     assert [s for s, _ in reel.frames] == [10, 20, 30, 40, 50, 60]
     gif = Image.open(io.BytesIO(render_gif(reel)))
     assert gif.format == "GIF" and gif.n_frames == 6 and gif.size == (260, 260)
@@ -40,7 +40,7 @@ def test_an_mnist_run_films_its_digit_grid():
     run = LiveRun("s", TrainConfig(dataset="mnist", architecture="dcgan", g_width=8, d_width=8,
                                    noise_dim=16, batch_size=16, eval_samples=200))
     run.step(20)
-    reel = run.reel()
+    (reel,) = run.reel()
     assert len(reel.frames) == 2 and isinstance(reel.frames[0][1], bytes)
     assert Image.open(io.BytesIO(render_gif(reel))).n_frames == 2
 
@@ -49,4 +49,4 @@ def test_no_frames_yet_is_a_clear_error():
     import pytest
 
     with pytest.raises(ValueError, match="press Play"):
-        render_gif(LiveRun("s", SMALL).reel())
+        render_gif(LiveRun("s", SMALL).reel()[0])

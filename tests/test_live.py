@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from playground.engine.config import TrainConfig
+from playground.live import protocol as p
 from playground.live.run import LiveRun
 from playground.live.snapshot import ViewOptions
 from playground.live.worker import WorkerLoop
@@ -63,8 +64,9 @@ def test_live_lr_edit_keeps_progress():
     run.play()
     run.advance(0.05)
     done = run.trainer.steps_done
-    message = run.apply(SMALL.with_changes(lr_g=1e-4))
-    assert "lr_g" in message and run.playing
+    result = run.apply(SMALL.with_changes(lr_g=1e-4))
+    assert result.changed == ("lr_g",) and not result.rebuilt and run.playing
+    assert run.message == "applied live: lr_g"
     assert run.trainer.steps_done == done
     assert run.trainer.opt_g.param_groups[0]["lr"] == 1e-4
 
@@ -73,8 +75,9 @@ def test_structural_edit_rebuilds_pauses_and_says_so():
     run = LiveRun("s", SMALL)
     run.play()
     run.advance(0.05)
-    message = run.apply(SMALL.with_changes(g_width=8))
-    assert "new networks" in message and "g_width" in message
+    result = run.apply(SMALL.with_changes(g_width=8))
+    assert result.rebuilt and result.changed == ("g_width",)
+    assert "new networks" in run.message and "g_width" in run.message
     assert run.trainer.steps_done == 0 and not run.playing
 
 
@@ -130,24 +133,51 @@ class Outbox(list):
 def test_worker_loop_routes_commands_and_isolates_failures():
     outbox = Outbox()
     loop = WorkerLoop(outbox)
-    loop.handle(("open", "a", SMALL.to_dict()))
-    loop.handle(("open", "b", SMALL.to_dict()))
-    loop.handle(("play", "a"))
-    loop.handle(("play", "b"))
+    loop.handle(p.OpenRun("a", SMALL))
+    loop.handle(p.OpenRun("b", SMALL))
+    loop.handle(p.Play("a"))
+    loop.handle(p.Play("b"))
     loop.runs["b"].trainer.step = None  # a bug inside one run's Trainer
     loop.tick()
-    assert loop.runs["a"].trainer.steps_done > 0
-    assert not loop.runs["b"].playing and loop.runs["b"].message.startswith("error")
-    assert any(kind == "error" and sid == "b" for kind, sid, _ in outbox)
-    loop.handle(("frame", "a", ViewOptions()))
-    assert outbox[-1][0] == "snapshot"
-    loop.handle(("pause", "a"))
-    loop.handle(("frame", "a", ViewOptions()))
-    loop.handle(("frame", "a", ViewOptions()))
-    assert outbox[-1][0] == "same"  # nothing changed: no new frame built
-    loop.handle(("close", "a"))
-    loop.handle(("play", "a"))  # a late command for a closed session is ignored
-    assert "a" not in loop.runs
+    assert loop.runs["a"].steps_done > 0
+    assert not loop.runs["b"].playing and loop.runs["b"].faulted
+    assert loop.runs["b"].message.startswith("error") and "Reset" in loop.runs["b"].message
+    assert any(isinstance(r, p.Fault) and r.session == "b" for r in outbox)
+    loop.handle(p.DrawFrame("a", ViewOptions()))
+    assert isinstance(outbox[-1], p.Frame) and len(outbox[-1].snapshots) == 1
+    loop.handle(p.DrawFrame("b", ViewOptions()))
+    assert outbox[-1].snapshots[0].faulted  # the page learns it from a flag, not the text
+    loop.handle(p.Pause("a"))
+    loop.handle(p.DrawFrame("a", ViewOptions()))
+    loop.handle(p.DrawFrame("a", ViewOptions()))
+    assert isinstance(outbox[-1], p.Unchanged)  # nothing changed: no new frame built
+    loop.handle(p.Close("a"))
+    loop.handle(p.Play("a"))  # a late command for a closed session is ignored
+    assert "a" not in loop.runs and isinstance(outbox[-1], p.Closed)
+    loop.handle(p.Reset("b"))
+    assert not loop.runs["b"].faulted  # Reset recovers
+
+
+def test_worker_answers_each_command_with_its_typed_reply():
+    outbox = Outbox()
+    loop = WorkerLoop(outbox)
+    loop.handle(p.OpenRun("a", SMALL))
+    loop.handle(p.Step("a", 3))
+    loop.handle(p.Apply("a", SMALL.with_changes(lr_g=5e-4)))
+    applied = outbox[-1]
+    assert isinstance(applied, p.Applied) and applied.side == "a"
+    assert applied.result.changed == ("lr_g",) and not applied.result.rebuilt
+    loop.handle(p.TakeCheckpoint("a"))
+    data = outbox[-1].data
+    loop.handle(p.Step("a", 2))
+    loop.handle(p.Restore("a", data))
+    assert loop.runs["a"].steps_done == 3
+    loop.handle(p.TakeFilm("a"))
+    assert isinstance(outbox[-1], p.FilmData) and len(outbox[-1].reels) == 1
+    loop.handle(p.AskStats(""))
+    assert isinstance(outbox[-1], p.Stats) and outbox[-1].runs == 1
+    loop.handle(p.Shutdown(""))
+    assert not loop.running
 
 
 def test_play_pauses_once_at_the_planned_steps_then_goes_on():
@@ -200,14 +230,14 @@ def test_worker_handles_commands_between_sessions_slices():
     outbox, inbox = Outbox(), queue.Queue()
     loop = WorkerLoop(outbox)
     for sid in "abc":
-        loop.handle(("open", sid, SMALL.to_dict()))
-        loop.handle(("play", sid))
+        loop.handle(p.OpenRun(sid, SMALL))
+        loop.handle(p.Play(sid))
     order = []
 
     def between():
         order.append({sid: run.trainer.steps_done for sid, run in loop.runs.items()})
         if len(order) == 1:
-            inbox.put(("pause", "c"))
+            inbox.put(p.Pause("c"))
         loop.drain(inbox)
 
     loop.tick(between)

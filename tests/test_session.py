@@ -6,6 +6,7 @@ import time
 import pytest
 
 from playground.engine.config import TrainConfig
+from playground.live import protocol as p
 from playground.live.session import PlaygroundFullError, SessionManager
 from playground.live.snapshot import ViewOptions
 
@@ -123,9 +124,9 @@ def test_a_failing_command_pauses_only_its_own_session(manager):
     a.play()
     b.play()
     a.wait_for(lambda snap: snap.step > 10)
-    a.worker.send("apply", a.id, {"g_width": "wide"})
-    broken = a.wait_for(lambda snap: snap.message.startswith("error"))
-    assert not broken.playing and "g_width" in broken.message and "Reset" in broken.message
+    a.worker.send(p.Apply(a.id, {"g_width": "wide"}))  # not a TrainConfig: the run raises
+    broken = a.wait_for(lambda snap: snap.faulted)
+    assert not broken.playing and broken.message.startswith("error") and "Reset" in broken.message
     running = b.wait_for(lambda snap: True).step
     assert b.wait_for(lambda snap: snap.step > running + 50).playing
     a.reset()

@@ -3,15 +3,20 @@
 The lesson of the playground is a comparison ("same data, same seed, same networks: vanilla
 collapses, WGAN-GP does not"), so a pair is one unit: one Play, one Pause, one step counter.
 Every iteration steps A once and then B once, so both always show the same step; if either
-diverges or reaches its planned length, both pause. It has LiveRun's interface, so a worker
-schedules it like any other run; its snapshot is the pair of both runs' snapshots.
+diverges or reaches its planned length, both pause. It implements the same ``Run`` protocol as
+LiveRun (``live.protocol``), so a worker schedules it like any other run.
 """
 
 from __future__ import annotations
 
+import io
 import time
+import zipfile
 
+from playground.engine.checkpoint import load_checkpoint
 from playground.engine.config import TrainConfig
+from playground.engine.trainer import ApplyResult
+from playground.live.film import FilmReel
 from playground.live.run import LiveRun, Pacer
 from playground.live.snapshot import Snapshot, ViewOptions
 
@@ -27,9 +32,14 @@ class LivePair:
         self._say("ready: press Play to train A and B side by side")
 
     @property
-    def trainer(self):
-        """A's trainer: both always stand at the same step (the worker reads steps_done)."""
-        return self.runs[0].trainer
+    def steps_done(self) -> int:
+        """Both sides always stand at the same step."""
+        return self.runs[0].steps_done
+
+    def _side(self, side: str) -> int:
+        if side not in SIDES:
+            raise ValueError(f"a pair has sides a and b, not {side!r}")
+        return SIDES.index(side)
 
     def _say(self, message: str) -> None:
         for run in self.runs:
@@ -55,7 +65,7 @@ class LivePair:
         self._say("playing A and B in lockstep")
 
     def pause(self) -> None:
-        self._stop(f"paused at step {self.trainer.steps_done}")
+        self._stop(f"paused at step {self.steps_done}")
 
     def step(self, count: int = 1, train_d: bool = True, train_g: bool = True) -> None:
         self.playing = False
@@ -67,20 +77,51 @@ class LivePair:
             run.reset()
         self._stop("reset: A and B back to step 0")
 
-    def apply(self, config: TrainConfig, side: str = "b") -> str:
-        """Change one side's config. If that side needs new networks, both start again, so the
-        two stay at the same step."""
-        index = SIDES.index(side)
-        message = self.runs[index].apply(config)
-        if self.runs[index].trainer.steps_done == 0:
+    def apply(self, config: TrainConfig, side: str = "b") -> ApplyResult:
+        """Change one side's config. If that side got new networks, the other starts again
+        too, so the two stay at the same step; a live edit leaves the other side alone."""
+        index = self._side(side)
+        result = self.runs[index].apply(config)
+        label = side.upper()
+        if result.rebuilt:
             self.runs[1 - index].reset()
-            self._stop(f"{side.upper()}: {message}; both back to step 0")
+            self._stop(f"{label}: {result.message}; both back to step 0")
         else:
-            self.runs[index].message = f"{side.upper()}: {message}"
-        return message
+            self.runs[index].message = f"{label}: {result.message}"
+        return result
 
     def set_slow_motion(self, on: bool) -> None:
         self.pacer.slow_motion = bool(on)
+
+    def fault(self, message: str) -> None:
+        for run in self.runs:
+            run.fault(message)
+        self.playing = False
+
+    def checkpoint(self) -> bytes:
+        """Both sides' checkpoints in one zip (a.pt and b.pt): a pair continues as a pair."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+            for side, run in zip(SIDES, self.runs):
+                archive.writestr(f"{side}.pt", run.checkpoint())
+        return buffer.getvalue()
+
+    def restore(self, data: bytes) -> None:
+        """Continue both sides from ``checkpoint()``'s bytes. Both are read before either is
+        replaced, and they must stand at the same step, so a bad file changes nothing."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                trainers = [load_checkpoint(archive.read(f"{side}.pt")) for side in SIDES]
+        except (zipfile.BadZipFile, KeyError) as exc:
+            raise ValueError(f"not a pair checkpoint (a zip of a.pt and b.pt): {exc}") from None
+        if trainers[0].steps_done != trainers[1].steps_done:
+            raise ValueError("a pair checkpoint's sides must stand at the same step")
+        for run, trainer in zip(self.runs, trainers):
+            run.restore_trainer(trainer)
+        self.playing = False
+
+    def reel(self) -> tuple[FilmReel, FilmReel]:
+        return self.runs[0].reel()[0], self.runs[1].reel()[0]
 
     # --- training -------------------------------------------------------------------------
 
@@ -106,5 +147,5 @@ class LivePair:
     def changed_since_drawn(self, view: ViewOptions) -> bool:
         return any(run.changed_since_drawn(view) for run in self.runs)
 
-    def snapshot(self, view: ViewOptions) -> tuple[Snapshot, Snapshot]:
+    def snapshots(self, view: ViewOptions) -> tuple[Snapshot, Snapshot]:
         return self.runs[0].snapshot(view), self.runs[1].snapshot(view)

@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 import torch
 
+from playground.engine.checkpoint import checkpoint_bytes, load_checkpoint
 from playground.engine.config import TrainConfig
 from playground.engine.png import encode_png, image_grid
-from playground.engine.trainer import Trainer
+from playground.engine.trainer import ApplyResult, Trainer
 from playground.live.film import FILM_DIGITS, FILM_POINTS, Film, FilmReel
 from playground.live.snapshot import HISTORY_KEYS, METRIC_KEYS, Snapshot, ViewOptions, frozen
 
@@ -86,6 +87,7 @@ class LiveRun:
         self.playing = False
         self.pacer = Pacer()
         self.message = "ready: press Play"
+        self.faulted = False  # the worker caught an error in this run (see ``fault``)
         self.seq = 0
         self._new_run()
 
@@ -102,9 +104,15 @@ class LiveRun:
         self._last_drawn: tuple | None = None
         self.reached_planned_steps = False
 
+    @property
+    def steps_done(self) -> int:
+        return self.trainer.steps_done
+
     # --- commands -------------------------------------------------------------------------
 
     def play(self) -> None:
+        if self.faulted:
+            self.faulted = False  # Play after a fault tries again; Reset is the sure way
         if self.trainer.diverged:
             self.message = "this run diverged: press Reset (and lower the learning rates)"
             return
@@ -128,24 +136,44 @@ class LiveRun:
     def reset(self) -> None:
         self.trainer.reset()
         self.playing = False
+        self.faulted = False
         self._new_run()
         self.message = "reset: step 0 (same seed, same start)"
 
-    def apply(self, config: TrainConfig) -> str:
+    def apply(self, config: TrainConfig, side: str = "a") -> ApplyResult:
+        """Switch to ``config``; the result says whether the nets were rebuilt (step 0)."""
+        if side != "a":
+            raise ValueError(f"a single run has no side {side!r}")
         result = self.trainer.apply(config)
         if result.rebuilt:
             self.playing = False
+            self.faulted = False
             self._new_run()
         self.message = result.message
-        return result.message
+        return result
 
     def set_slow_motion(self, on: bool) -> None:
         self.pacer.slow_motion = bool(on)
 
-    def restore(self, trainer: Trainer) -> None:
-        """Continue from a loaded checkpoint: its nets, optimisers, RNGs and step."""
+    def fault(self, message: str) -> None:
+        """The worker caught an error in this run: pause it and say so (Reset recovers)."""
+        self.playing = False
+        self.faulted = True
+        self.message = message
+
+    def checkpoint(self) -> bytes:
+        """Nets, optimisers, RNG states and step as bytes (see ``engine.checkpoint``)."""
+        return checkpoint_bytes(self.trainer)
+
+    def restore(self, data: bytes) -> None:
+        """Continue from checkpoint bytes: their nets, optimisers, RNGs and step. A checkpoint
+        that cannot be restored raises and leaves this run as it was."""
+        self.restore_trainer(load_checkpoint(data))
+
+    def restore_trainer(self, trainer: Trainer) -> None:
         self.trainer = trainer
         self.playing = False
+        self.faulted = False
         self._new_run()
         self.message = f"checkpoint loaded at step {trainer.steps_done:,}: press Play to go on"
 
@@ -252,10 +280,11 @@ class LiveRun:
             return encode_png(image_grid(images, columns=6), level=3)
         return trainer.generate(trainer.eval_noise[:FILM_POINTS]).astype(np.float16)
 
-    def reel(self) -> FilmReel:
+    def reel(self) -> tuple[FilmReel]:
+        """The run's film (one reel: a single run has one side)."""
         trainer = self.trainer
         real = None if trainer.is_image else trainer.eval_real[:FILM_POINTS].astype(np.float16)
-        return FilmReel(list(self.film.frames), real, trainer.sampler.bounds)
+        return (FilmReel(list(self.film.frames), real, trainer.sampler.bounds),)
 
     # --- drawing --------------------------------------------------------------------------
 
@@ -266,8 +295,12 @@ class LiveRun:
         t = self.trainer
         return (t.steps_done, self.playing, self.message, t.config, view, id(t.generator))
 
+    def snapshots(self, view: ViewOptions) -> tuple[Snapshot]:
+        """This run's picture (one: a single run has one side)."""
+        return (self.snapshot(view),)
+
     def _common(self, view: ViewOptions) -> dict[str, Any]:
-        """Snapshot fields that points and images share."""
+        """Snapshot fields that points and images share (and a new sequence number)."""
         trainer = self.trainer
         self.seq += 1
         self._last_drawn = self._state_key(view)
@@ -277,6 +310,7 @@ class LiveRun:
             step=trainer.steps_done,
             playing=self.playing,
             diverged=trainer.diverged,
+            faulted=self.faulted,
             message=self.message,
             config=trainer.config,
             bounds=trainer.sampler.bounds,

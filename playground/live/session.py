@@ -19,6 +19,8 @@ from typing import Any
 
 from playground.engine.config import TrainConfig
 from playground.engine.trainer import ApplyResult, plan_change
+from playground.live import protocol as p
+from playground.live.film import FilmReel
 from playground.live.snapshot import Snapshot, ViewOptions
 from playground.live.worker import worker_main
 
@@ -60,13 +62,13 @@ class _Worker:
         )
         self.process.start()
 
-    def send(self, *command: Any) -> None:
+    def send(self, command: p.Command) -> None:
         self.inbox.put(command)
 
     def _read(self) -> None:
         while not self.manager.stopping:
             try:
-                kind, sid, payload = self.outbox.get(timeout=0.5)
+                reply = self.outbox.get(timeout=0.5)
             except queue.Empty:
                 if not self.process.is_alive() and not self.manager.stopping:
                     self._restart()
@@ -76,10 +78,10 @@ class _Worker:
                     return
                 self._restart()
                 continue
-            if kind == "reply":
-                self.replies.put(payload)
+            if isinstance(reply, p.Stats):
+                self.replies.put(reply)
             else:
-                self.manager._deliver(sid, kind, payload)
+                self.manager._deliver(reply)
 
     def _restart(self) -> None:
         """The process died (killed, out of memory): start a new one, reopen its sessions."""
@@ -90,12 +92,12 @@ class _Worker:
         for sid in list(self.sessions):
             session = self.manager._by_id.get(sid)
             if session is not None:
-                self.send(*session.open_command())
+                self.send(session.open_command())
                 session.notice = "the training worker restarted: your run starts again from step 0"
 
     def stop(self) -> None:
         try:
-            self.send("shutdown", "")
+            self.send(p.Shutdown(""))
         except (OSError, ValueError):
             pass
         self.process.join(timeout=3)
@@ -119,85 +121,95 @@ class Session:
         self.config_b = config_b
         self.pair = config_b is not None
         self.worker = worker
-        self.latest: Snapshot | None = None
+        self.frames: tuple[Snapshot, ...] | None = None  # the latest, one per side
         self.notice = ""  # a message from the web side (e.g. a worker restart)
         self.errors: list[str] = []
+        self.applied: p.Applied | None = None  # the worker's last word on an Apply
         self.open_failed = False  # the worker could not create the run (see _receive)
         self.last_seen = time.monotonic()
         self._frame_asked_at: float | None = None
         self._arrived = threading.Condition()
-        self._answers: dict[str, Any] = {}  # replies to _ask, by kind
-        self._asking: str | None = None
+        self._answers: dict[type, Any] = {}  # replies to _ask, by reply type
+        self._asking: type | None = None
 
-    def _send(self, *command: Any) -> None:
-        if command[0] != "frame":
+    @property
+    def latest(self) -> Snapshot | tuple[Snapshot, ...] | None:
+        """The latest picture: a Snapshot, or for a pair the (A, B) Snapshots."""
+        if self.frames is None:
+            return None
+        return self.frames if self.pair else self.frames[0]
+
+    def _send(self, command: p.Command) -> None:
+        if not isinstance(command, p.DrawFrame):
             self.notice = ""  # the user has acted on it
-        self.worker.send(command[0], self.id, *command[1:])
+        self.worker.send(command)
 
     def play(self) -> None:
-        self._send("play")
+        self._send(p.Play(self.id))
 
     def pause(self) -> None:
-        self._send("pause")
+        self._send(p.Pause(self.id))
 
     def step(self, count: int = 1, train_d: bool = True, train_g: bool = True) -> None:
-        self._send("step", int(count), bool(train_d), bool(train_g))
+        self._send(p.Step(self.id, int(count), bool(train_d), bool(train_g)))
 
     def reset(self) -> None:
         if self.open_failed:  # there is no run to reset: try to create it again
             self._reopen()
         else:
-            self._send("reset")
+            self._send(p.Reset(self.id))
 
     def _reopen(self) -> None:
         self.open_failed = False
         self.notice = ""
-        self.worker.send(*self.open_command())
+        self.worker.send(self.open_command())
 
     def set_slow_motion(self, on: bool) -> None:
-        self._send("slow", bool(on))
+        self._send(p.SlowMotion(self.id, bool(on)))
 
-    def _ask(self, kind: str, timeout: float) -> Any:
-        """Send ``kind`` to the worker and wait for its answer of the same kind."""
-        self._answers.pop(kind, None)
-        self._asking = kind
-        self._send(kind)
+    def _ask(self, command: p.Command, answer: type, timeout: float) -> Any:
+        """Send ``command`` to the worker and wait for its reply of type ``answer``."""
+        self._answers.pop(answer, None)
+        self._asking = answer
+        self._send(command)
         deadline = time.monotonic() + timeout
         with self._arrived:
-            while kind not in self._answers:
+            while answer not in self._answers:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise TimeoutError(f"the training worker did not send the {kind} in time")
+                    raise TimeoutError(f"the training worker did not send the {answer.__name__} "
+                                       "in time")
                 self._arrived.wait(remaining)
-        answer = self._answers.pop(kind)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
+        reply = self._answers.pop(answer)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
 
     def checkpoint(self, timeout: float = 30.0) -> bytes:
         """The run's checkpoint (nets, optimisers, RNGs, step) as bytes, from its worker."""
-        return self._ask("checkpoint", timeout)
+        return self._ask(p.TakeCheckpoint(self.id), p.CheckpointData, timeout).data
 
-    def film(self, timeout: float = 30.0) -> Any:
-        """The run's film frames (a FilmReel) for the animated export."""
-        return self._ask("film", timeout)
+    def film(self, timeout: float = 30.0) -> FilmReel:
+        """The run's film frames (side A's, for a pair) for the animated export."""
+        return self._ask(p.TakeFilm(self.id), p.FilmData, timeout).reels[0]
 
     def restore(self, data: bytes, config: TrainConfig) -> None:
         """Continue from checkpoint bytes (already checked, whose config is ``config``)."""
         self.config = config
         if self.open_failed:
             self._reopen()
-        self._send("restore", data)
+        self._send(p.Restore(self.id, data))
 
-    def open_command(self) -> tuple:
+    def open_command(self) -> p.OpenRun | p.OpenPair:
         """What a worker needs to create this session's run (again, after a restart)."""
-        if self.pair:
-            return ("open_pair", self.id, self.config.to_dict(), self.config_b.to_dict())
-        return ("open", self.id, self.config.to_dict())
+        if self.config_b is not None:
+            return p.OpenPair(self.id, self.config, self.config_b)
+        return p.OpenRun(self.id, self.config)
 
-    def apply(self, config: TrainConfig, side: str = "a") -> ApplyResult:
-        """Switch the run (a pair: its side "a" or "b") to ``config`` (already validated);
-        says whether nets are rebuilt."""
+    def apply(self, config: TrainConfig, side: p.Side = "a") -> ApplyResult:
+        """Switch the run (a pair: its side "a" or "b") to ``config`` (already validated).
+        Returns the plan (the worker does the same; its ``Applied`` reply lands in
+        ``applied``)."""
         current = self.config_b if side == "b" else self.config
         plan = plan_change(current, config)
         if plan.changed:
@@ -208,26 +220,27 @@ class Session:
             if self.open_failed:  # the run never started: start it with the new settings
                 self._reopen()
             else:
-                self._send("apply", config.to_dict(), *((side,) if self.pair else ()))
+                self._send(p.Apply(self.id, config, side))
         return plan
 
-    def frame(self, view: ViewOptions | None = None) -> Snapshot | None:
-        """The latest snapshot at once, and a request for a fresher one (at most one pending)."""
+    def frame(self, view: ViewOptions | None = None) -> Snapshot | tuple[Snapshot, ...] | None:
+        """The latest picture at once (see ``latest``), and a request for a fresher one (at
+        most one pending)."""
         self.last_seen = time.monotonic()
         now = time.monotonic()
         asked = self._frame_asked_at
         if asked is None or now - asked > FRAME_RETRY_S:
             self._frame_asked_at = now
-            self._send("frame", view or ViewOptions())
+            self._send(p.DrawFrame(self.id, view or ViewOptions()))
         return self.latest
 
     def wait_for(
         self,
-        condition: Callable[[Snapshot], bool],
+        condition: Callable[[Any], bool],
         timeout: float = 30.0,
         view: ViewOptions | None = None,
-    ) -> Snapshot:
-        """Poll frames until ``condition(snapshot)`` holds (for tests and the CLI)."""
+    ) -> Any:
+        """Poll frames until ``condition(latest)`` holds (for tests and the CLI)."""
         deadline = time.monotonic() + timeout
         while True:
             snap = self.frame(view)
@@ -240,23 +253,26 @@ class Session:
             with self._arrived:
                 self._arrived.wait(min(remaining, 0.05))
 
-    def _receive(self, kind: str, payload: Any) -> None:
-        if kind == "snapshot":
-            self.latest = payload
-        elif kind == "error":
-            self.errors.append(payload)
-            if self._asking:  # the worker failed while answering: don't wait for nothing
-                last = payload.strip().splitlines()[-1] if payload.strip() else "error"
-                self._answers[self._asking] = RuntimeError(last)
-        elif kind == "open_failed":
-            self.open_failed = True
-            self.latest = None
-            self.notice = (f"⚠ this run could not start ({payload}): pick a preset or load "
-                           "a config")
-        elif kind in ("checkpoint", "film"):
-            self._answers[kind] = payload
-            self._asking = None
-        if kind in ("snapshot", "same", "error"):
+    def _receive(self, reply: p.Reply) -> None:
+        match reply:
+            case p.Frame(snapshots=snapshots):
+                self.frames = snapshots
+            case p.Fault(traceback=text):
+                self.errors.append(text)
+                if self._asking:  # the worker failed while answering: don't wait for nothing
+                    last = text.strip().splitlines()[-1] if text.strip() else "error"
+                    self._answers[self._asking] = RuntimeError(last)
+            case p.OpenFailed(reason=reason):
+                self.open_failed = True
+                self.frames = None
+                self.notice = (f"⚠ this run could not start ({reason}): pick a preset or load "
+                               "a config")
+            case p.Applied():
+                self.applied = reply
+            case p.CheckpointData() | p.FilmData():
+                self._answers[type(reply)] = reply
+                self._asking = None
+        if isinstance(reply, (p.Frame, p.Unchanged, p.Fault)):
             self._frame_asked_at = None
         with self._arrived:
             self._arrived.notify_all()
@@ -309,7 +325,7 @@ class SessionManager:
             worker.sessions.add(session.id)
             self._by_key[key] = session
             self._by_id[session.id] = session
-        worker.send(*session.open_command())
+        worker.send(session.open_command())
         return session
 
     def get(self, key: str) -> Session | None:
@@ -322,16 +338,16 @@ class SessionManager:
                 return False
             self._by_id.pop(session.id, None)
             session.worker.sessions.discard(session.id)
-        session.worker.send("close", session.id)
+        session.worker.send(p.Close(session.id))
         return True
 
     def __len__(self) -> int:
         return len(self._by_key)
 
-    def _deliver(self, sid: str, kind: str, payload: Any) -> None:
-        session = self._by_id.get(sid)
+    def _deliver(self, reply: p.Reply) -> None:
+        session = self._by_id.get(reply.session)
         if session is not None:
-            session._receive(kind, payload)
+            session._receive(reply)
 
     def reap_idle(self, now: float | None = None) -> int:
         """Close sessions not looked at for ``ttl_s`` (tabs that vanished without unload)."""
@@ -347,13 +363,14 @@ class SessionManager:
             self.reap_idle()
 
     def worker_stats(self, timeout: float = 10.0) -> list[dict[str, Any]]:
-        """Each worker's live-run count, RSS and pid (leak tests, the status line)."""
+        """Each worker's live-run count, RSS and pid (the leak and restart tests read it)."""
         out = []
         for worker in self._workers:
             while not worker.replies.empty():
                 worker.replies.get_nowait()
-            worker.send("stats", "")
-            out.append(worker.replies.get(timeout=timeout))
+            worker.send(p.AskStats(""))
+            stats = worker.replies.get(timeout=timeout)
+            out.append({"runs": stats.runs, "rss_mb": stats.rss_mb, "pid": stats.pid})
         return out
 
     def shutdown(self) -> None:

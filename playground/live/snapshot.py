@@ -62,6 +62,7 @@ class Snapshot:
     digit_grid: np.ndarray | None = None  # images: uint8 (H, W) grid from fixed noise
     grid_rows: tuple[int, ...] = ()  # cGAN: the digit each grid row shows
     data_note: str = ""  # images: which data it trains on (e.g. only the 10k test set)
+    faulted: bool = False  # the worker caught an error in this run: paused until Reset
 
 
 def frozen(array: np.ndarray | None) -> np.ndarray | None:

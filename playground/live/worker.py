@@ -1,8 +1,9 @@
-"""Worker process: owns some sessions' LiveRuns and steps the playing ones round-robin.
+"""Worker process: owns some sessions' runs and steps the playing ones round-robin.
 
 Tiny networks are Python-bound, so threads in one process fight over the GIL (measured: 8
 sessions in threads got half the solo total). One worker process per core avoids that. The web
-process talks to a worker only through two queues: commands in, snapshots and replies out.
+process talks to a worker only through two queues: typed commands in, typed replies out
+(``live.protocol``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from playground.engine.checkpoint import checkpoint_bytes, load_checkpoint
-from playground.engine.config import TrainConfig
+from playground.live import protocol as p
 from playground.live.pair import LivePair
 from playground.live.run import LiveRun
 
@@ -36,68 +36,71 @@ class WorkerLoop:
     """The body of a worker: command handling and scheduling, separate from the process."""
 
     def __init__(self, outbox: Any) -> None:
-        self.runs: dict[str, LiveRun | LivePair] = {}
+        self.runs: dict[str, p.Run] = {}
         self.outbox = outbox
         self.running = True
 
-    def handle(self, command: tuple) -> None:
-        kind, sid, *args = command
-        if kind == "shutdown":
-            self.running = False
-            return
-        if kind == "stats":
-            self.outbox.put(("reply", sid, {"runs": len(self.runs), "rss_mb": _rss_mb(),
-                                           "pid": os.getpid()}))
-            return
-        if kind in ("open", "open_pair"):
-            try:
-                configs = [TrainConfig.from_dict(c) for c in args]
-                self.runs[sid] = LiveRun(sid, *configs) if kind == "open" else LivePair(
-                    sid, *configs)
-            except Exception as exc:  # noqa: BLE001 - e.g. MNIST went missing: say so
-                self.outbox.put(("open_failed", sid, f"{type(exc).__name__}: {exc}"))
-            return
-        run = self.runs.get(sid)
-        if run is None:
-            return  # closed meanwhile: nothing to do
-        if kind == "close":
-            del self.runs[sid]
-            self.outbox.put(("closed", sid, None))
-        elif kind == "frame":
-            view = args[0]
-            if run.changed_since_drawn(view):
-                self.outbox.put(("snapshot", sid, run.snapshot(view)))
-            else:
-                self.outbox.put(("same", sid, None))
-        elif kind == "play":
-            run.play()
-        elif kind == "pause":
-            run.pause()
-        elif kind == "step":
-            run.step(*args)
-        elif kind == "reset":
-            run.reset()
-        elif kind == "apply":  # a pair's apply names its side: ("apply", sid, config, "b")
-            run.apply(TrainConfig.from_dict(args[0]), *args[1:])
-        elif kind == "slow":
-            run.set_slow_motion(args[0])
-        elif kind == "checkpoint":
-            self.outbox.put(("checkpoint", sid, checkpoint_bytes(run.trainer)))
-        elif kind == "film":
-            self.outbox.put(("film", sid, run.reel()))
-        elif kind == "restore":
-            run.restore(load_checkpoint(args[0]))
+    def handle(self, command: p.Command) -> None:
+        sid = command.session
+        match command:
+            case p.Shutdown():
+                self.running = False
+            case p.AskStats():
+                self.outbox.put(p.Stats(sid, len(self.runs), _rss_mb(), os.getpid()))
+            case p.OpenRun() | p.OpenPair():
+                self._open(command)
+            case _ if sid not in self.runs:
+                pass  # closed meanwhile: nothing to do
+            case _:
+                self._act(self.runs[sid], command)
 
-    def safely(self, sid: str, action) -> None:
+    def _open(self, command: p.OpenRun | p.OpenPair) -> None:
+        try:
+            self.runs[command.session] = (
+                LiveRun(command.session, command.config) if isinstance(command, p.OpenRun)
+                else LivePair(command.session, command.config_a, command.config_b))
+        except Exception as exc:  # noqa: BLE001 - e.g. MNIST went missing: say so
+            self.outbox.put(p.OpenFailed(command.session, f"{type(exc).__name__}: {exc}"))
+
+    def _act(self, run: p.Run, command: p.Command) -> None:
+        sid = command.session
+        match command:
+            case p.Close():
+                del self.runs[sid]
+                self.outbox.put(p.Closed(sid))
+            case p.DrawFrame(view=view):
+                self.outbox.put(p.Frame(sid, run.snapshots(view))
+                                if run.changed_since_drawn(view) else p.Unchanged(sid))
+            case p.Play():
+                run.play()
+            case p.Pause():
+                run.pause()
+            case p.Step(count=count, train_d=train_d, train_g=train_g):
+                run.step(count, train_d, train_g)
+            case p.Reset():
+                run.reset()
+            case p.Apply(config=config, side=side):
+                self.outbox.put(p.Applied(sid, side, run.apply(config, side)))
+            case p.SlowMotion(on=on):
+                run.set_slow_motion(on)
+            case p.TakeCheckpoint():
+                self.outbox.put(p.CheckpointData(sid, run.checkpoint()))
+            case p.TakeFilm():
+                self.outbox.put(p.FilmData(sid, run.reel()))
+            case p.Restore(data=data):
+                run.restore(data)
+            case _:
+                raise TypeError(f"unknown command {p.describe(command)}")
+
+    def safely(self, sid: str, action: Callable[[], Any]) -> None:
         """Run one session's work; a crash pauses that session only and tells its viewer."""
         try:
             action()
         except Exception as exc:  # noqa: BLE001 - a bug in one run must not kill the others
             run = self.runs.get(sid)
             if run is not None:
-                run.playing = False
-                run.message = f"error: {type(exc).__name__}: {exc} (paused; try Reset)"
-            self.outbox.put(("error", sid, "".join(traceback.format_exception(exc))[-2000:]))
+                run.fault(f"error: {type(exc).__name__}: {exc} (paused; try Reset)")
+            self.outbox.put(p.Fault(sid, "".join(traceback.format_exception(exc))[-2000:]))
 
     def tick(self, between: Callable[[], None] = lambda: None) -> float:
         """Give each playing run one slice; returns how long to wait for commands next.
@@ -109,9 +112,9 @@ class WorkerLoop:
         for sid, run in list(self.runs.items()):
             if run.playing and self.runs.get(sid) is run:
                 playing = True
-                before = run.trainer.steps_done
+                before = run.steps_done
                 self.safely(sid, lambda run=run: run.advance(SLICE_S))
-                stepped = stepped or run.trainer.steps_done != before
+                stepped = stepped or run.steps_done != before
                 between()
                 if not self.running:
                     break
@@ -119,7 +122,7 @@ class WorkerLoop:
             return 0.0
         return SLOW_WAIT_S if playing else IDLE_WAIT_S
 
-    def drain(self, inbox: Any, first: tuple | None = None) -> None:
+    def drain(self, inbox: Any, first: p.Command | None = None) -> None:
         """Handle ``first`` and every command already waiting, without blocking."""
         command = first
         while self.running:
@@ -128,7 +131,7 @@ class WorkerLoop:
                     command = inbox.get_nowait()
                 except queue.Empty:
                     return
-            sid = command[1] if len(command) > 1 else ""
+            sid = getattr(command, "session", "")
             self.safely(sid, lambda command=command: self.handle(command))
             command = None
 
