@@ -80,7 +80,7 @@ def test_chunked_live_evaluation_equals_the_one_shot_evaluation():
     """The live view classifies its samples 50 at a time between steps (so a Pause never waits
     for a whole evaluation); with G unchanged, the chunks add up to the one-shot metrics."""
     from playground.engine.trainer import Trainer
-    from playground.live.run import IMAGE_EVAL_SAMPLES, ChunkedEvaluation
+    from playground.live.watch import IMAGE_EVAL_SAMPLES, ChunkedEvaluation
 
     for config in (MNIST_SMALL, MNIST_SMALL.with_changes(conditional=True)):
         trainer = Trainer(config)

@@ -19,21 +19,17 @@ import torch
 
 from playground import __version__
 from playground.engine.config import TrainConfig
-from playground.engine.data import is_image_dataset
-from playground.engine.metric_names import CONDITIONAL_METRICS, IMAGE_METRICS, POINT_METRICS
+from playground.engine.kinds import kind_of
 from playground.engine.png import encode_png, image_grid
 from playground.engine.trainer import Trainer
 
 STEP_COLUMNS = ("step", "wall_s", "d_loss", "g_loss", "d_grad_norm", "g_grad_norm",
                 "wasserstein")
-HISTORY_COLUMNS = STEP_COLUMNS + POINT_METRICS  # 2-D runs' history.csv
 
 
 def history_columns(config: TrainConfig) -> tuple[str, ...]:
     """history.csv's columns: the step's numbers, then every metric this kind of run has."""
-    if not is_image_dataset(config.dataset):
-        return HISTORY_COLUMNS
-    return STEP_COLUMNS + IMAGE_METRICS + (CONDITIONAL_METRICS if config.conditional else ())
+    return STEP_COLUMNS + kind_of(config.dataset).metric_names(config)
 
 
 @dataclass
@@ -88,12 +84,12 @@ def train_run(
         "g_loss": _finite_or_none(stats.g_loss) if stats else None,
         "diverged": bool(trainer.diverged),
         "device": str(trainer.device),
-        **({"data": trainer.sampler.note} if trainer.is_image else {}),
+        **({"data": trainer.sampler.note} if trainer.sampler.note else {}),
         "version": __version__,
         "torch": torch.__version__,
     }
-    return RunResult(config, metrics, history, samples,
-                     None if trainer.is_image else trainer.eval_real)
+    real = None if trainer.kind.is_image else trainer.eval_real  # 2-D: real.npy beside samples
+    return RunResult(config, metrics, history, samples, real)
 
 
 def _history_metrics(trainer: Trainer, columns: tuple[str, ...]) -> dict[str, Any]:

@@ -16,9 +16,11 @@ import numpy as np
 import torch
 
 from playground.engine.config import TrainConfig
-from playground.engine.data import is_image_dataset, make_sampler
+from playground.engine.data import make_sampler
+from playground.engine.judges import Judge
+from playground.engine.kinds import DataKind, kind_of
 from playground.engine.losses import LOSSES, Loss, gradient_penalty
-from playground.engine.metrics import decision_surface, mode_metrics
+from playground.engine.metrics import decision_surface
 from playground.engine.nets import build_discriminator, build_generator, build_optimizer
 
 # Fields whose change needs new networks (and so a fresh start).
@@ -81,7 +83,7 @@ def plan_change(old: TrainConfig, new: TrainConfig) -> ApplyResult:
 
 def _critic_shape(cfg: TrainConfig) -> bool | None:
     """What of D's structure the loss decides: batch norm in a DCGAN critic (None: nothing)."""
-    if not (is_image_dataset(cfg.dataset) and cfg.architecture == "dcgan"):
+    if cfg.architecture != "dcgan":  # config validation: dcgan is for images only
         return None
     from playground.engine.image_nets import critic_batch_norm
 
@@ -109,7 +111,7 @@ class Trainer:
     def _build(self) -> None:
         cfg = self.config
         self.device = resolve_device(cfg.device)
-        self.is_image = is_image_dataset(cfg.dataset)
+        self.kind: DataKind = kind_of(cfg.dataset)
         self.sampler = make_sampler(cfg.dataset, cfg.data_std, cfg.custom_points)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
@@ -135,9 +137,8 @@ class Trainer:
         # A cGAN is evaluated on every digit equally: labels 0, 1, ..., 9, 0, 1, ...
         self.eval_labels = (torch.arange(cfg.eval_samples, device=self.device) % 10
                             if cfg.conditional else None)
-        real = self.sampler.sample(cfg.eval_samples, eval_rng)
-        self.eval_real = real if self.is_image else real.cpu().numpy()
-        self._real_features = None  # images: the classifier's statistics of eval_real, lazily
+        self.eval_real = self.kind.keep_real(self.sampler.sample(cfg.eval_samples, eval_rng))
+        self.judge: Judge = self.kind.judge(self)  # measures the samples (modes or classes)
 
     def _build_optimizers(self) -> None:
         cfg = self.config
@@ -147,6 +148,10 @@ class Trainer:
         self.opt_d = build_optimizer(
             cfg.optimizer_d, self.discriminator.parameters(), cfg.lr_d, cfg.betas_d
         )
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind.is_image
 
     @property
     def loss(self) -> Loss:
@@ -240,6 +245,7 @@ class Trainer:
             # missing, out of memory) this Trainer is still the old, working run.
             fresh = Trainer(config)
             self.__dict__.update(fresh.__dict__)
+            self.judge = self.kind.judge(self)  # judge this Trainer, not the husk it came from
             return plan
         self.config = config
         if set(changed) & OPTIMIZER_FIELDS:
@@ -279,50 +285,9 @@ class Trainer:
         return out.float().cpu().numpy()
 
     def evaluate(self, samples: np.ndarray | None = None) -> dict[str, Any]:
-        """Mode metrics of generated points (where the dataset has modes), or for images the
-        classifier's class metrics. ``samples`` are the first ``len(samples)`` eval samples."""
-        samples = self.generate() if samples is None else samples
-        if self.is_image:
-            return self._image_metrics(samples)
-        modes = self.sampler.modes
-        if modes is None:
-            return {
-                "modes_total": 0,
-                "modes_covered": None,
-                "high_quality_frac": None,
-                "mode_kl": None,
-            }
-        return mode_metrics(samples, modes)
-
-    def _image_metrics(self, samples: np.ndarray) -> dict[str, Any]:
-        from playground.engine.classifier import load_classifier
-        from playground.engine.image_metrics import classify
-
-        images = torch.as_tensor(samples, device=self.device)
-        return self.metrics_from_outputs(*classify(images, load_classifier(self.device)))
-
-    def classify_eval_samples(self, start: int, stop: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """The classifier's (probabilities, features) for eval samples ``[start, stop)``: the
-        live view evaluates a chunk at a time between training steps, so that a Pause never
-        waits for a whole evaluation."""
-        from playground.engine.classifier import load_classifier
-        from playground.engine.image_metrics import classify
-
-        labels = None if self.eval_labels is None else self.eval_labels[start:stop]
-        images = torch.as_tensor(self.generate(self.eval_noise[start:stop], labels))
-        return classify(images, load_classifier(self.device))
-
-    def metrics_from_outputs(self, probabilities: torch.Tensor, features: torch.Tensor
-                             ) -> dict[str, Any]:
-        """Class metrics of the first ``len(probabilities)`` eval samples' classifier outputs."""
-        from playground.engine.classifier import load_classifier
-        from playground.engine.image_metrics import metrics_from_outputs, real_feature_stats
-
-        if self._real_features is None:
-            self._real_features = real_feature_stats(self.eval_real,
-                                                     load_classifier(self.device))
-        requested = None if self.eval_labels is None else self.eval_labels[: len(probabilities)]
-        return metrics_from_outputs(probabilities, features, self._real_features, requested)
+        """The judge's metrics (modes for points, classes for images) of ``samples``, the
+        first ``len(samples)`` eval samples (default: all of them)."""
+        return self.judge.evaluate(samples)
 
     def generator_push(self, count: int) -> tuple[np.ndarray, np.ndarray]:
         """The first ``count`` fake points and the direction G's loss pushes each of them.

@@ -12,25 +12,16 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import torch
 
 from playground.engine.checkpoint import checkpoint_bytes, load_checkpoint
 from playground.engine.config import TrainConfig
-from playground.engine.png import encode_png, image_grid
 from playground.engine.trainer import ApplyResult, Trainer
-from playground.live.film import FILM_DIGITS, FILM_POINTS, Film, FilmReel
+from playground.live.film import Film, FilmReel
 from playground.live.snapshot import HISTORY_KEYS, METRIC_KEYS, Snapshot, ViewOptions, frozen
+from playground.live.watch import Watch, watch_for
 
-FAKE_POINTS = 1000  # drawn fake points (the metrics use the full eval batch)
-REAL_POINTS = 600
-ARROWS = 150
 MAX_HISTORY = 600  # rows kept; past it every other row is dropped and the stride doubles
 SLOW_MOTION_STEPS_PER_S = 4.0
-IMAGE_EVAL_SAMPLES = 500  # live class metrics of an image run (the CLI's use all 2,000)
-IMAGE_STRIDE = 10  # image runs log losses every 10 steps at first...
-IMAGE_METRICS_EVERY_S = 2.0  # ...but start a classifier evaluation at most this often,
-IMAGE_EVAL_CHUNK = 50  # ...done 50 samples (~20 ms) per training step, not 500 (~0.2 s) at once
-GRID_COLUMNS = 10
 
 
 class Pacer:
@@ -58,26 +49,6 @@ class Pacer:
         return steps
 
 
-class ChunkedEvaluation:
-    """The live class metrics of IMAGE_EVAL_SAMPLES eval samples, IMAGE_EVAL_CHUNK at a time."""
-
-    def __init__(self, trainer: Trainer, samples: int = IMAGE_EVAL_SAMPLES,
-                 chunk: int = IMAGE_EVAL_CHUNK) -> None:
-        self.trainer, self.samples, self.chunk = trainer, samples, chunk
-        self.outputs: list[tuple[torch.Tensor, torch.Tensor]] = []
-        self.done = 0
-
-    def advance(self) -> dict[str, Any] | None:
-        """Classify the next chunk; the metrics once every sample is in, else None."""
-        stop = min(self.done + self.chunk, self.samples)
-        self.outputs.append(self.trainer.classify_eval_samples(self.done, stop))
-        self.done = stop
-        if self.done < self.samples:
-            return None
-        probabilities, features = (torch.cat(parts) for parts in zip(*self.outputs))
-        return self.trainer.metrics_from_outputs(probabilities, features)
-
-
 class LiveRun:
     """A Trainer that plays, pauses, steps and takes live edits, and can draw itself."""
 
@@ -92,12 +63,10 @@ class LiveRun:
         self._new_run()
 
     def _new_run(self) -> None:
+        self.watch: Watch = watch_for(self.trainer)  # points or images: decided once, here
         self.history: dict[str, list[float]] = {key: [] for key in HISTORY_KEYS}
-        self.stride = IMAGE_STRIDE if self.trainer.is_image else 5
-        self._next_image_metrics = 0.0
-        self._evaluation: ChunkedEvaluation | None = None
+        self.stride = self.watch.history_stride
         self.film = Film()
-        self.prev_fake: np.ndarray | None = None
         self.last_metrics: dict[str, Any] = {}
         self._record_history(force=True)  # evaluates step 0
         self._rate_window: list[tuple[float, int]] = []
@@ -189,10 +158,12 @@ class LiveRun:
             )
             self._record_history(force=True)
             return False
-        self._evaluate_a_little()
+        metrics = self.watch.between_steps()
+        if metrics is not None:
+            self.last_metrics = metrics
         self._record_history()
         if self.film.due(self.trainer.steps_done):
-            self.film.add(self.trainer.steps_done, self._film_frame())
+            self.film.add(self.trainer.steps_done, self.watch.film_frame())
         if not self.reached_planned_steps and self.trainer.steps_done >= self.trainer.config.steps:
             # Pause once at the config's planned length, where the CLI's run of the same config
             # ends, so the page shows the same result; Play again keeps going.
@@ -231,13 +202,7 @@ class LiveRun:
         if not force and step % self.stride != 0:
             return
         stats = trainer.last_stats
-        if not trainer.is_image:
-            self.last_metrics = trainer.evaluate()
-        elif force:  # a new run or a stop: its metrics now (rows between use the latest)
-            self.last_metrics = trainer.evaluate(
-                trainer.generate(trainer.eval_noise[:IMAGE_EVAL_SAMPLES]))
-            self._evaluation = None
-            self._next_image_metrics = time.perf_counter() + IMAGE_METRICS_EVERY_S
+        self.last_metrics = self.watch.row_metrics(self.last_metrics, force)
         row = {
             "step": step,
             "d_loss": stats.d_loss if stats else np.nan,
@@ -253,38 +218,10 @@ class LiveRun:
                 self.history[key] = self.history[key][::2]
             self.stride *= 2
 
-    def _evaluate_a_little(self) -> None:
-        """Images: one chunk of the running classifier evaluation, started on a clock.
-
-        The classifier costs ~15% of a DCGAN step per image, so it runs at most every
-        IMAGE_METRICS_EVERY_S, and in chunks, one per training step: the worker can answer
-        other sessions' commands between chunks. The chunks of one evaluation come from G a few
-        steps apart, which the live curves do not resolve anyway."""
-        if not self.trainer.is_image:
-            return
-        if self._evaluation is None:
-            if time.perf_counter() < self._next_image_metrics:
-                return
-            self._evaluation = ChunkedEvaluation(self.trainer)
-        metrics = self._evaluation.advance()
-        if metrics is not None:
-            self.last_metrics = metrics
-            self._evaluation = None
-            self._next_image_metrics = time.perf_counter() + IMAGE_METRICS_EVERY_S
-
-    def _film_frame(self) -> object:
-        """This step's frame of the film: fake points (float16) or a PNG grid of digits."""
-        trainer = self.trainer
-        if trainer.is_image:
-            images = trainer.generate(trainer.eval_noise[:FILM_DIGITS])
-            return encode_png(image_grid(images, columns=6), level=3)
-        return trainer.generate(trainer.eval_noise[:FILM_POINTS]).astype(np.float16)
-
     def reel(self) -> tuple[FilmReel]:
         """The run's film (one reel: a single run has one side)."""
-        trainer = self.trainer
-        real = None if trainer.is_image else trainer.eval_real[:FILM_POINTS].astype(np.float16)
-        return (FilmReel(list(self.film.frames), real, trainer.sampler.bounds),)
+        return (FilmReel(list(self.film.frames), self.watch.film_real(),
+                         self.trainer.sampler.bounds),)
 
     # --- drawing --------------------------------------------------------------------------
 
@@ -299,11 +236,15 @@ class LiveRun:
         """This run's picture (one: a single run has one side)."""
         return (self.snapshot(view),)
 
-    def _common(self, view: ViewOptions) -> dict[str, Any]:
-        """Snapshot fields that points and images share (and a new sequence number)."""
-        trainer = self.trainer
+    def snapshot(self, view: ViewOptions) -> Snapshot:
+        """Draw the run now; the next ``changed_since_drawn`` compares against this."""
         self.seq += 1
         self._last_drawn = self._state_key(view)
+        return self.watch.snapshot(self._common(), view)
+
+    def _common(self) -> dict[str, Any]:
+        """Snapshot fields that points and images share."""
+        trainer = self.trainer
         return dict(
             session_id=self.session_id,
             seq=self.seq,
@@ -321,54 +262,6 @@ class LiveRun:
             device=str(trainer.device),
             modes_total=int(self.last_metrics.get("modes_total") or 0),
             created=time.time(),
-        )
-
-    def snapshot(self, view: ViewOptions) -> Snapshot:
-        if self.trainer.is_image:
-            return self._image_snapshot(view)
-        trainer = self.trainer
-        fake = trainer.generate(trainer.eval_noise[:FAKE_POINTS])
-        arrows = None
-        if view.arrows and not trainer.diverged:
-            _, arrows = trainer.generator_push(ARROWS)
-        manifold = trainer.manifold() if view.manifold and not trainer.diverged else None
-        surface = (
-            trainer.surface(view.resolution)
-            if not trainer.diverged
-            else np.zeros((view.resolution, view.resolution), np.float32)
-        )
-        snap = Snapshot(
-            **self._common(view),
-            real=frozen(trainer.eval_real[:REAL_POINTS]),
-            fake=frozen(fake),
-            surface=frozen(surface),
-            prev_fake=frozen(self.prev_fake) if view.trails else None,
-            arrows=frozen(arrows),
-            manifold=frozen(manifold),
-        )
-        self.prev_fake = fake
-        return snap
-
-    def _image_snapshot(self, view: ViewOptions) -> Snapshot:
-        """A grid of digits from fixed noise (the same noise every frame, so change over time
-        is visible): 10x10 samples, or for a cGAN one row of ten per requested digit."""
-        trainer = self.trainer
-        noise = trainer.eval_noise
-        if trainer.config.conditional:
-            rows = tuple(sorted(set(view.digits))) or tuple(range(10))
-            labels = torch.tensor(rows, device=trainer.device).repeat_interleave(GRID_COLUMNS)
-            images = trainer.generate(noise[:GRID_COLUMNS].repeat(len(rows), 1), labels)
-        else:
-            rows = ()
-            images = trainer.generate(noise[: GRID_COLUMNS * GRID_COLUMNS])
-        empty = np.zeros((0, 2), np.float32)
-        return Snapshot(
-            **self._common(view),
-            real=frozen(empty),
-            fake=frozen(empty),
-            surface=frozen(np.zeros((1, 1), np.float32)),
-            digit_grid=image_grid(images, columns=GRID_COLUMNS),
-            grid_rows=rows,
             data_note=trainer.sampler.note,
         )
 

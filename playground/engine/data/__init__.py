@@ -6,10 +6,13 @@ One registry for both, so config validation, the UI's dropdown and the Trainer a
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any
+from typing import Protocol
+
+import torch
 
 from playground.engine.data.toy2d import DATASET_DESCRIPTIONS as TOY_DESCRIPTIONS
 from playground.engine.data.toy2d import DATASETS as TOY_DATASETS
+from playground.engine.data.toy2d import Modes
 
 IMAGE_DATASETS = ("mnist",)
 DATASET_NAMES = (*TOY_DATASETS, *IMAGE_DATASETS)
@@ -20,13 +23,25 @@ DATASET_DESCRIPTIONS = MappingProxyType({
 })
 
 
+class Sampler(Protocol):
+    """What a Trainer draws real data from: 2-D points (``toy2d.PointSampler``) or images
+    (``images.MnistSampler``, which also draws labels for a conditional GAN)."""
+
+    name: str
+    bounds: tuple[float, float]  # the plot's axis range (points) or the pixel range (images)
+    modes: Modes | None  # a mixture's known modes (what the mode metrics count), else None
+    note: str  # what the user should know about the data ("" when nothing)
+
+    def sample(self, n: int, generator: torch.Generator) -> torch.Tensor: ...
+
+
 def is_image_dataset(name: str) -> bool:
     return name in IMAGE_DATASETS
 
 
 def make_sampler(
     dataset: str, std: float | None = None, points: tuple[tuple[float, float], ...] = ()
-) -> Any:
+) -> Sampler:
     """A sampler by name (config validation has already checked the name)."""
     if dataset == "mnist":
         from playground.engine.data.images import MnistSampler  # reads MNIST: only when asked for

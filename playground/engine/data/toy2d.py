@@ -24,18 +24,20 @@ class Modes:
     std: float
 
 
-class Sampler:
-    """A 2-D distribution: ``sample(n, generator)`` → (n, 2) float32 tensor."""
+class PointSampler:
+    """A 2-D distribution: ``sample(n, generator)`` → (n, 2) float32 tensor (the ``Sampler``
+    protocol of ``playground.engine.data``)."""
 
     name = "base"
     bounds: tuple[float, float] = (-3.0, 3.0)  # fixed axis range for plots (both axes)
     modes: Modes | None = None
+    note = ""  # nothing the user needs told about toy data
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
         raise NotImplementedError
 
 
-class GaussianMixture(Sampler):
+class GaussianMixture(PointSampler):
     """Equal-weight mixture of isotropic Gaussians: the ring, the grid, clusters, drawn points."""
 
     def __init__(self, name: str, centres: np.ndarray, std: float, bounds: tuple[float, float]):
@@ -53,7 +55,7 @@ class GaussianMixture(Sampler):
         return self._centres[index] + noise
 
 
-class Line(Sampler):
+class Line(PointSampler):
     """Uniform points on a segment from (-2, -1) to (2, 1), lightly blurred: no modes."""
 
     name = "line"
@@ -68,7 +70,7 @@ class Line(Sampler):
         return t * direction + _blur(n, self.std, generator)
 
 
-class Spiral(Sampler):
+class Spiral(PointSampler):
     """An Archimedean spiral of 1.5 turns: a thin curved manifold, hard to cover evenly."""
 
     name = "spiral"
@@ -83,7 +85,7 @@ class Spiral(Sampler):
         return points + _blur(n, self.std, generator)
 
 
-class Moons(Sampler):
+class Moons(PointSampler):
     """The two interleaved half-circles of scikit-learn's ``make_moons``, centred."""
 
     name = "moons"
@@ -130,7 +132,7 @@ def custom(points: tuple[tuple[float, float], ...], std: float | None = None) ->
     return GaussianMixture("custom", centres, 0.05 if std is None else std, (-half, half))
 
 
-DatasetFactory = Callable[[float | None, tuple[tuple[float, float], ...]], Sampler]
+DatasetFactory = Callable[[float | None, tuple[tuple[float, float], ...]], PointSampler]
 
 DATASETS: Mapping[str, DatasetFactory] = MappingProxyType({
     "ring8": lambda std, pts: ring8(std),
@@ -155,6 +157,6 @@ DATASET_DESCRIPTIONS: Mapping[str, str] = MappingProxyType({
 
 def make_sampler(
     dataset: str, std: float | None = None, points: tuple[tuple[float, float], ...] = ()
-) -> Sampler:
+) -> PointSampler:
     """Build a dataset by name (config.validate has already checked the name)."""
     return DATASETS[dataset](std, points)

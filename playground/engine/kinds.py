@@ -1,0 +1,48 @@
+"""Kinds of data: 2-D points or images. Everything that differs between them is decided here,
+once, from the dataset's name: which judge measures the samples, which metric columns a run
+reports, how the real eval batch is kept. Modules above (live views, the web page, the CLI's
+files) ask the kind instead of branching on "is it an image?" themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import torch
+
+from playground.engine.data import is_image_dataset
+from playground.engine.judges import ImageJudge, Judge, PointJudge
+from playground.engine.metric_names import CONDITIONAL_METRICS, IMAGE_METRICS, POINT_METRICS
+
+if TYPE_CHECKING:
+    from playground.engine.config import TrainConfig
+    from playground.engine.trainer import Trainer
+
+
+@dataclass(frozen=True)
+class DataKind:
+    name: str  # "points" or "images"
+    is_image: bool
+
+    def metric_names(self, config: TrainConfig) -> tuple[str, ...]:
+        """The metrics a run of ``config`` reports (history.csv's and sweep.csv's columns)."""
+        if not self.is_image:
+            return POINT_METRICS
+        return IMAGE_METRICS + (CONDITIONAL_METRICS if config.conditional else ())
+
+    def judge(self, trainer: Trainer) -> Judge:
+        return ImageJudge(trainer) if self.is_image else PointJudge(trainer)
+
+    def keep_real(self, real: torch.Tensor) -> torch.Tensor | object:
+        """The real eval batch as the judge and the views want it: image tensors stay on the
+        device (the classifier reads them there); points become a numpy array (plots, modes)."""
+        return real if self.is_image else real.cpu().numpy()
+
+
+POINTS = DataKind("points", is_image=False)
+IMAGES = DataKind("images", is_image=True)
+
+
+def kind_of(dataset: str) -> DataKind:
+    return IMAGES if is_image_dataset(dataset) else POINTS
