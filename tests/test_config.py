@@ -163,3 +163,15 @@ def test_the_pair_rule_refuses_other_data_or_seed_and_names_the_field():
         with pytest.raises(ConfigError) as info:
             check_comparable(a, a.with_changes(**change), "B")
         assert info.value.field == f"B.{next(iter(change))}"
+
+
+def test_importing_the_config_does_not_import_torch():
+    """config.py imports the data registry inside ``validate`` for this reason (its comment
+    says so): a share link or a CLI argument error needs no torch."""
+    import subprocess
+    import sys
+
+    code = "import sys, playground.engine.config; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=__import__("pathlib").Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip() == "False", out.stderr

@@ -9,7 +9,7 @@ from playground.engine.config import TrainConfig
 from playground.engine.png import decode_png_size
 from playground.live.run import LiveRun
 from playground.live.snapshot import ViewOptions
-from playground.web.viz import curves_figure, live_figure, status_text
+from playground.web.viz import curves_figure, live_figure, status_fields
 
 MNIST_SMALL = TrainConfig(dataset="mnist", architecture="dcgan", g_width=8, d_width=8,
                           noise_dim=16, batch_size=16, eval_samples=500)
@@ -53,9 +53,9 @@ def test_image_run_records_class_metrics_in_its_history_and_status():
     names = {t["name"] for t in curves["data"]}
     assert {"classes covered (≥2%)", "mean confidence", "D loss"} <= names
     assert curves["layout"]["grid"]["rows"] == 4
-    status = status_text(snap)
-    assert status["images"] and status["classes"].endswith("/10")
-    assert "test set" in status["data_note"]  # only the 10k test set is shared here: say so
+    status = status_fields(snap)
+    assert status.quality.startswith("classes ") and "/10 · confidence 0." in status.quality
+    assert "test set" in status.data_note  # only the 10k test set is shared here: say so
 
 
 def test_conditional_grid_shows_one_row_per_picked_digit():

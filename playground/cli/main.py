@@ -121,8 +121,7 @@ def _compare(args: argparse.Namespace) -> int:
     report = comparison(result_a, result_b)
     (args.out / "comparison.json").write_text(json.dumps(report, indent=2) + "\n")
     for label, m in (("A", result_a.metrics), ("B", result_b.metrics)):
-        print(f"{label}: {m.get('modes_covered')}/{m.get('modes_total')} modes, "
-              f"HQ {m.get('high_quality_frac') or 0:.2f}, {m['wall_s']:.1f} s")
+        print(f"{label}: {metric_summary(m) or 'no quality metric'}, {m['wall_s']:.1f} s")
     print(f"{pair.name}: B changes {', '.join(report['changed'])} → {args.out}")
     return 0
 

@@ -286,7 +286,10 @@ def _normalise(cfg: TrainConfig) -> None:
 
 def validate(cfg: TrainConfig) -> None:
     """Raise ConfigError for the first out-of-range or unknown value."""
-    from playground.engine.data import DATASET_NAMES, is_image_dataset  # late: import cycle
+    # Imported here, not at the top: the data registry imports torch, and
+    # ``import playground.engine.config`` stays torch-free (the web process's share links and
+    # the CLI's argument errors need configs long before any tensor).
+    from playground.engine.data import DATASET_NAMES, is_image_dataset
     from playground.engine.losses import LOSSES
 
     for name, (low, high) in _INT_RANGES.items():

@@ -289,8 +289,10 @@ class SessionManager:
     ) -> None:
         env = os.environ
         self.n_workers = workers or int(env.get("PLAYGROUND_WORKERS", 0)) or (os.cpu_count() or 1)
-        self.max_sessions = max_sessions or int(env.get("PLAYGROUND_MAX_SESSIONS", 16))
-        self.ttl_s = ttl_s or float(env.get("PLAYGROUND_SESSION_TTL_S", 900))
+        self.max_sessions = (max_sessions if max_sessions is not None
+                             else int(env.get("PLAYGROUND_MAX_SESSIONS", 16)))
+        self.ttl_s = ttl_s if ttl_s is not None else float(env.get("PLAYGROUND_SESSION_TTL_S",
+                                                                     900))
         self.stopping = False
         self._lock = threading.Lock()
         self._by_key: dict[str, Session] = {}

@@ -66,7 +66,8 @@ class Snapshot:
 
 
 def frozen(array: np.ndarray | None) -> np.ndarray | None:
-    """A float32, read-only copy-free view (the snapshot must not change under the reader)."""
+    """A float32, read-only array (the snapshot must not change under the reader): a view of
+    ``array`` when it already is contiguous float32, else a converted copy."""
     if array is None:
         return None
     array = np.ascontiguousarray(array, dtype=np.float32)

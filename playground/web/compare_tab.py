@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +24,8 @@ from playground.live.snapshot import ViewOptions
 from playground.presets import load_pair, pair_names
 from playground.web.controls import control_changes, to_control
 from playground.web.layout import FRAME_INTERVAL_S, plot_element, share_query, status_html
+from playground.web.outcome import Outcome, Updates
+from playground.web.tab_state import TabViews
 from playground.web.viz import curves_figure, live_figure
 
 B_FIELDS = ("loss", "lr_g", "lr_d", "optimizer_g", "optimizer_d", "n_critic", "gp_lambda",
@@ -66,13 +69,20 @@ def pair_text(name: str) -> str:
     return f"**{name}**: {preset.description}\n\n**What to watch for:** {preset.watch_for}"
 
 
-def b_control_values(b: TrainConfig) -> list[Any]:
-    return [to_control(name, b) for name in B_FIELDS]
+@dataclass(frozen=True)
+class CompareTab:
+    """What the page's load event needs from the tab: ``start`` opens a comparison (for a
+    share link) and returns its updates, which go to ``started`` (and ``info``, ``pair``)."""
+
+    start: Callable[..., Updates]
+    started: list[Any]
+    info: Any
+    pair: Any
 
 
-def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Request], Any]
-                      ) -> dict[str, Any]:
-    """The tab's components and events; returns what the page's load event needs."""
+def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Request], Any],
+                      tab_view: TabViews) -> CompareTab:
+    """The tab's components and events."""
     full = f"⚠ {PlaygroundFullError(manager.max_sessions)}"
     gr.Markdown("Two runs on the **same data with the same seed**, trained in lockstep: pick a "
                 "pair, or start from the run in the *Play* tab (B begins as a copy of A), change "
@@ -118,43 +128,46 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
     def pair_session(request: gr.Request) -> Session | None:
         return manager.get(compare_key(request.session_hash))
 
+    def b_values(b: TrainConfig) -> Updates:
+        return {control: to_control(name, b) for control, name in zip(b_controls, B_FIELDS)}
+
     def start(a: TrainConfig, b: TrainConfig, request: gr.Request, note: str,
-              name: str | None) -> list[Any]:
+              name: str | None) -> Updates:
         """(Re)open the pair session with A and B; fill B's controls, the JSON and the link."""
         problem = dataset_problem(a.dataset)
         if problem:
-            return [f"⚠ {problem}"] + [gr.skip()] * (len(b_controls) + 4)
+            return {message: f"⚠ {problem}"}
         key = compare_key(request.session_hash)
         manager.close(key)
         try:
             manager.open(key, a, b)
         except PlaygroundFullError:
-            return [full] + [gr.skip()] * (len(b_controls) + 4)
-        return [note, *b_control_values(b), b.to_json(), pair_query(a, b, name),
-                gr.Timer(active=True), name]
+            return {message: full}
+        return {message: note, **b_values(b), b_json: b.to_json(),
+                link: pair_query(a, b, name), timer: gr.Timer(active=True), pair_name: name}
 
     started = [message, *b_controls, b_json, link, timer, pair_name]
 
-    def on_pair(name: str, request: gr.Request):
+    def on_pair(name: str, request: gr.Request) -> Updates:
         try:
             preset = load_pair(name, paths=False)
         except ConfigError as exc:
-            return [f"⚠ {exc}"] + [gr.skip()] * (len(started) - 1) + [gr.skip()]
-        return [*start(preset.a, preset.b, request, f"✓ {name}: press Play both", name),
-                pair_text(name)]
+            return {message: f"⚠ {exc}"}
+        return {**start(preset.a, preset.b, request, f"✓ {name}: press Play both", name),
+                info: pair_text(name)}
 
     pair.input(on_pair, pair, [*started, info], api_name="compare_pair")
 
-    def on_copy(request: gr.Request):
+    def on_copy(request: gr.Request) -> Updates:
         session = main_session(request)
         if session is None:
-            return [full] + [gr.skip()] * (len(started) - 1)
+            return {message: full}
         a = session.config
         return start(a, a, request, "✓ A and B are copies of the Play tab's run: change B", None)
 
     copy.click(on_copy, None, started, api_name="compare_copy")
 
-    def command(action):
+    def command(action: Callable[[Session], None]) -> Callable[[gr.Request], str]:
         def handler(request: gr.Request) -> str:
             session = pair_session(request)
             if session is None:
@@ -168,71 +181,72 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
                                 (reset, lambda s: s.reset(), "compare_reset")):
         button.click(command(action), None, message, show_progress="hidden", api_name=api)
 
-    def apply_to_b(b: TrainConfig, request: gr.Request, name: str | None) -> list[Any]:
+    def apply_to_b(b: TrainConfig, request: gr.Request, name: str | None) -> Outcome:
         session = pair_session(request)
         if session is None:
-            return ["pick a pair preset first", gr.skip(), gr.skip()]
+            return Outcome(False, {message: "pick a pair preset first"})
         try:
             check_comparable(session.config, b, "B")
         except ConfigError as exc:
-            return [f"⚠ {exc}", gr.skip(), gr.skip()]
+            return Outcome(False, {message: f"⚠ {exc}"})
         plan = session.apply(b, "b")
         note = f"✓ B: {plan.message}" + ("; A starts again too" if plan.rebuilt else "")
-        return [note, b.to_json(), pair_query(session.config, b, name)]
+        return Outcome(True, {message: note, b_json: b.to_json(),
+                              link: pair_query(session.config, b, name)})
 
-    def on_b_control(name: str | None, request: gr.Request, *values: Any):
+    def on_b_control(name: str | None, request: gr.Request, *values: Any) -> Updates:
         session = pair_session(request)
         if session is None:
-            return ["pick a pair preset first", gr.skip(), gr.skip()]
+            return {message: "pick a pair preset first"}
         try:
             b = session.config_b.with_changes(**control_changes(B_FIELDS, values))
         except ConfigError as exc:
-            return [f"⚠ {exc}", gr.skip(), gr.skip()]
-        return apply_to_b(b, request, name)
+            return {message: f"⚠ {exc}"}
+        return apply_to_b(b, request, name).updates
 
     for control in b_controls:
         event = control.release if isinstance(control, gr.Slider) else (
             control.blur if isinstance(control, gr.Number) else control.input)
         event(on_b_control, [pair_name, *b_controls], [message, b_json, link],
-              show_progress="hidden", api_name=False)
+              show_progress="hidden", api_visibility="private")
     apply_controls = gr.Button("apply B", visible=False)
     apply_controls.click(on_b_control, [pair_name, *b_controls], [message, b_json, link],
                          api_name="compare_apply_b")
 
-    def on_b_json(text: str, name: str | None, request: gr.Request):
+    def on_b_json(text: str, name: str | None, request: gr.Request) -> Updates:
         try:
             b = TrainConfig.from_json(text or "")
         except ConfigError as exc:
-            return [f"⚠ {exc}"] + [gr.skip()] * (2 + len(b_controls))
-        note, b_text, query = apply_to_b(b, request, name)
-        values = b_control_values(b) if note.startswith("✓") else [gr.skip()] * len(b_controls)
-        return [note, b_text, query, *values]
+            return {message: f"⚠ {exc}"}
+        outcome = apply_to_b(b, request, name)
+        return {**outcome.updates, **b_values(b)} if outcome.ok else outcome.updates
 
     apply_b.click(on_b_json, [b_json, pair_name], [message, b_json, link, *b_controls],
                   api_name="compare_b_json")
-    link.change(None, link, link, api_name=False,
+    link.change(None, link, link, api_visibility="private",
                 js="(q) => (q || '').startsWith('?') ? location.origin + location.pathname + q : q")
 
-    def on_tick(request: gr.Request):
+    def on_tick(request: gr.Request) -> Updates:
         session = pair_session(request)
         if session is None:
-            return [gr.skip()] * 5
+            return {status_a: gr.skip()}
         snaps = session.frame(ViewOptions(arrows=False))
-        if snaps is None and session.notice != getattr(session, "ui_notice", ""):
-            session.ui_notice = session.notice  # no runs (they could not start): say why
-            return [gr.skip()] * 3 + [status_html(None, session.notice, "status-a", "A"),
-                                      gr.skip()]
-        if snaps is None or getattr(session, "ui_seq", None) == snaps[0].seq:
-            return [gr.skip()] * 5
-        session.ui_seq = snaps[0].seq
+        shown = tab_view(session)
+        if snaps is None:  # no runs (they could not start): say why, once
+            if shown.notice_is_new(session.notice):
+                return {status_a: status_html(None, session.notice, "status-a", "A",
+                                              problem=session.open_failed)}
+            return {status_a: gr.skip()}
         a, b = snaps
-        return [live_figure(a, f"A: {a.config.loss}", 430),
-                live_figure(b, f"B: {b.config.loss}", 430),
-                curves_figure([("A", a), ("B", b)], 430),
-                status_html(a, session.notice, "status-a", "A"),
-                status_html(b, "", "status-b", "B")]
+        if not shown.is_new(a.seq):
+            return {status_a: gr.skip()}
+        return {plot_a: live_figure(a, f"A: {a.config.loss}", 430),
+                plot_b: live_figure(b, f"B: {b.config.loss}", 430),
+                curves: curves_figure([("A", a), ("B", b)], 430),
+                status_a: status_html(a, session.notice, "status-a", "A"),
+                status_b: status_html(b, "", "status-b", "B")}
 
     timer.tick(on_tick, None, [plot_a, plot_b, curves, status_a, status_b],
                trigger_mode="once", concurrency_limit=None, show_progress="hidden",
                queue=False, api_name="compare_frame")
-    return {"start": start, "started": started, "info": info, "pair": pair}
+    return CompareTab(start, started, info, pair)

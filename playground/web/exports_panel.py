@@ -18,9 +18,10 @@ import gradio as gr
 
 from playground.engine.checkpoint import read_state
 from playground.engine.config import ConfigError, TrainConfig
-from playground.engine.metric_names import IMAGE_METRICS
+from playground.engine.kinds import kind_of
 from playground.live.film import render_gif
 from playground.live.snapshot import HISTORY_KEYS, Snapshot
+from playground.web.outcome import Outcome
 
 MAX_CONFIG_BYTES = 100_000  # a config is ~1 KB; anything near this is not one
 MAX_CHECKPOINT_BYTES = 200 * 2**20  # the parameter cap keeps real checkpoints far below
@@ -30,10 +31,9 @@ EXPORT_TTL_S = 600.0  # our copy of a download; Gradio serves its own copy from 
 def history_csv(snap: Snapshot) -> str:
     """The live run's logged history (the curves' data) as CSV: one row per logged step, with
     the columns this kind of run has (mode metrics for points, class metrics for images)."""
-    image = snap.digit_grid is not None
+    metrics = kind_of(snap.config.dataset).metric_names(snap.config)
     columns = ["step", "d_loss", "g_loss", *(["wasserstein"] if snap.critic else []),
-               *(k for k in HISTORY_KEYS if (k in IMAGE_METRICS) == image and k not in (
-                   "step", "d_loss", "g_loss", "wasserstein"))]
+               *(k for k in metrics if k in HISTORY_KEYS)]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
@@ -80,15 +80,10 @@ def _read_upload(file: Any, limit: int) -> bytes:
     return path.read_bytes()
 
 
-def build_export_panel(session_for: Callable, load_into_session: Callable,
+def build_export_panel(session_for: Callable, load_into_session: Callable[..., Outcome],
                        loaded_outputs: list[Any], message: Any) -> None:
-    """``load_into_session`` fills ``loaded_outputs`` (the controls, ``message``, ...)."""
-    at = loaded_outputs.index(message)
-
-    def failed(text: str) -> list[Any]:
-        out: list[Any] = [gr.skip()] * len(loaded_outputs)
-        out[at] = f"⚠ {text}"
-        return out
+    """``load_into_session`` returns an Outcome whose updates go to ``loaded_outputs`` (the
+    controls, ``message``, ...)."""
 
     with gr.Row():
         get_checkpoint = gr.Button("Download checkpoint (.pt)", elem_id="btn-checkpoint")
@@ -109,12 +104,12 @@ def build_export_panel(session_for: Callable, load_into_session: Callable,
         def handler(request: gr.Request):
             session = session_for(request)
             if session is None:
-                return gr.skip(), "⚠ no run yet"
+                return {message: "⚠ no run yet"}
             try:
                 name, data, note = make(session)
             except (TimeoutError, ValueError, RuntimeError) as exc:
-                return gr.skip(), f"⚠ {exc}"
-            return _export_file(name, data), f"✓ {note}"
+                return {message: f"⚠ {exc}"}
+            return {download: _export_file(name, data), message: f"✓ {note}"}
         return handler
 
     def checkpoint_file(session: Any) -> tuple[str, bytes, str]:
@@ -143,9 +138,9 @@ def build_export_panel(session_for: Callable, load_into_session: Callable,
             data = _read_upload(file, MAX_CHECKPOINT_BYTES)
             _, config = read_state(data)
         except ConfigError as exc:
-            return failed(str(exc))
+            return {message: f"⚠ {exc}"}
         return load_into_session(config, request, "✓ checkpoint loaded: press Play to go on",
-                                 checkpoint=data)
+                                 checkpoint=data).updates
 
     put_checkpoint.upload(on_checkpoint_upload, put_checkpoint, loaded_outputs,
                           api_name="restore")
@@ -155,7 +150,7 @@ def build_export_panel(session_for: Callable, load_into_session: Callable,
             config = TrainConfig.from_json(_read_upload(file, MAX_CONFIG_BYTES).decode(
                 "utf-8", errors="replace"))
         except ConfigError as exc:
-            return failed(str(exc))
-        return load_into_session(config, request, "✓ config file loaded: press Play")
+            return {message: f"⚠ {exc}"}
+        return load_into_session(config, request, "✓ config file loaded: press Play").updates
 
     put_config.upload(on_config_upload, put_config, loaded_outputs, api_name="upload_config")

@@ -16,7 +16,7 @@ from playground.engine.data import DATASET_DESCRIPTIONS, DATASET_NAMES
 from playground.engine.losses import LOSSES
 from playground.presets import load_preset, preset_names
 from playground.web.controls import config_to_query, to_control
-from playground.web.viz import status_text
+from playground.web.viz import status_fields
 
 FRAME_INTERVAL_S = 0.08  # ≥ 10 fresh frames/s where the machine allows
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -45,24 +45,25 @@ def plot_element(elem_id: str, drawable: bool = False, height: int = 520) -> gr.
     )
 
 
-def status_html(snap: Any, notice: str = "", elem_id: str = "gp-status", label: str = "") -> str:
-    """The status line over a plot; ``label`` names the run ("A", "B") in the comparison."""
+def status_html(snap: Any, notice: str = "", elem_id: str = "gp-status", label: str = "",
+                problem: bool = False) -> str:
+    """The status line over a plot; ``label`` names the run ("A", "B") in the comparison.
+    Without a snapshot it says ``notice`` (marked as a problem when ``problem``: e.g. the run
+    could not start), else "starting…"."""
     if snap is None:
-        if notice.startswith("⚠"):  # no run to show, and why (e.g. it could not start)
+        if problem:
             return f'<div class="gp-status bad" id="{elem_id}">{html.escape(notice)}</div>'
         return f'<div class="gp-status" id="{elem_id}">starting… {html.escape(notice)}</div>'
-    s = status_text(snap)
-    bad = " bad" if s["diverged"] or s["message"].startswith("error") else ""
-    state = "▶ playing" if s["playing"] else "❚❚ paused"
-    quality = (f"classes {s['classes']} · confidence {s['confidence']}" if s["images"]
-               else f"modes {s['modes']} · high-quality {s['hq']}")
-    note = f"<br><i>{html.escape(s['data_note'])}</i>" if s["data_note"] else ""
+    s = status_fields(snap)
+    bad = " bad" if s.problem else ""
+    state = "▶ playing" if s.playing else "❚❚ paused"
+    note = f"<br><i>{html.escape(s.data_note)}</i>" if s.data_note else ""
     return (
-        f'<div class="gp-status{bad}" id="{elem_id}" data-step="{s["step"]}">'
+        f'<div class="gp-status{bad}" id="{elem_id}" data-step="{s.step}">'
         f"{f'<b>{label}</b> · ' if label else ''}"
-        f"<b>iteration {s['step']:,}</b> · {s['iters_per_s']:.0f} it/s · {state} · "
-        f"{quality} · {s['device']}<br>"
-        f"{html.escape(notice or s['message'])}{note}</div>"
+        f"<b>iteration {s.step:,}</b> · {s.iters_per_s:.0f} it/s · {state} · "
+        f"{s.quality} · {s.device}<br>"
+        f"{html.escape(notice or s.message)}{note}</div>"
     )
 
 

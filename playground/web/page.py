@@ -7,14 +7,15 @@ plot in the middle, the curves on the right. Each browser tab gets its own Sessi
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import gradio as gr
 from starlette.middleware import Middleware
 
 from playground.engine.config import ConfigError, TrainConfig
-from playground.engine.data import dataset_problem, is_image_dataset
+from playground.engine.data import dataset_problem
+from playground.engine.kinds import kind_of
 from playground.live.session import PlaygroundFullError, Session, SessionManager
 from playground.live.snapshot import ViewOptions
 from playground.presets import load_preset, preset_names
@@ -44,6 +45,8 @@ from playground.web.layout import (
     share_query,
     status_html,
 )
+from playground.web.outcome import Outcome, Updates
+from playground.web.tab_state import TabViews
 from playground.web.viz import curves_figure, live_figure
 
 
@@ -52,6 +55,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
     explain_wrong_inputs()
     gr.set_static_paths([str(PLOTLY_JS.parent)])
     default = load_preset(DEFAULT_PRESET).config
+    tab_view = TabViews()  # what each tab was last shown
 
     def session_for(request: gr.Request) -> Session | None:
         """This tab's session, opened on first use (API clients never fire the page load)."""
@@ -96,7 +100,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 with gr.Row():
                     with gr.Column(scale=5, min_width=420):
                         live_plot = plot_element("live-plot", drawable=True)
-                        with gr.Row(visible=not is_image_dataset(default.dataset),
+                        with gr.Row(visible=not kind_of(default.dataset).is_image,
                                     elem_id="points-view") as points_row:
                             arrows = gr.Checkbox(True, label="gradient arrows", elem_id="ov-arrows")
                             manifold = gr.Checkbox(False, label="G's manifold",
@@ -104,7 +108,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                             trails = gr.Checkbox(False, label="trails", elem_id="ov-trails")
                             draw_mode = gr.Checkbox(False, label="draw mode (click the plot)",
                                                     elem_id="draw-mode", interactive=True)
-                        with gr.Row(visible=not is_image_dataset(default.dataset),
+                        with gr.Row(visible=not kind_of(default.dataset).is_image,
                                     elem_id="draw-row") as draw_row:
                             drawn = gr.Textbox("", label="drawn points [[x, y], …]", lines=1,
                                                elem_id="drawn-points", scale=4)
@@ -132,7 +136,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 export_panel = gr.Accordion("Export / import: checkpoint, history, config file",
                                             open=False)
             with gr.Tab("Compare A / B", id="compare"):
-                compare = build_compare_tab(manager, session_for)
+                compare = build_compare_tab(manager, session_for, tab_view)
         timer = gr.Timer(FRAME_INTERVAL_S)
 
         def on_config_text(text: str) -> Any:
@@ -143,20 +147,26 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return gr.skip()  # the editor holds a draft that is not a config (yet)
             return share_query(config)
 
-        config_json.change(on_config_text, config_json, share, api_name=False).then(
-            None, share, share, api_name=False,
+        config_json.change(on_config_text, config_json, share, api_visibility="private").then(
+            None, share, share, api_visibility="private",
             js="(q) => (q || '').startsWith('?') ? location.origin + location.pathname + q : q")
         control_list = [controls[name] for name in CONTROL_FIELDS]
         view_rows = [points_row, draw_row, images_row]
 
-        def rows_for(config: TrainConfig) -> list[Any]:
-            """Show the 2-D overlays and drawing for points, the digit picker for a cGAN."""
-            image = is_image_dataset(config.dataset)
-            return [gr.update(visible=not image)] * 2 + [gr.update(visible=config.conditional)]
+        def showing(config: TrainConfig) -> Updates:
+            """A run's settings on the page: the controls, its JSON, the loss text, and which
+            view rows apply (2-D overlays and drawing for points, the digit picker for a cGAN).
+            """
+            image = kind_of(config.dataset).is_image
+            return {**dict(zip(control_list, controls_from_config(config), strict=True)),
+                    config_json: config.to_json(), loss_info: loss_text(config.loss),
+                    points_row: gr.update(visible=not image),
+                    draw_row: gr.update(visible=not image),
+                    images_row: gr.update(visible=config.conditional)}
 
         # --- callbacks: thin wrappers over Session -------------------------------------
 
-        def on_load(name: str, request: gr.Request):
+        def on_load(name: str, request: gr.Request) -> Updates:
             """Open this tab's session: a share link's config if the URL has one, else the
             preset's. A bad link gets a message and the preset instead."""
             params = dict(request.query_params)
@@ -178,35 +188,33 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             try:
                 session = manager.open(request.session_hash, config)
             except PlaygroundFullError as exc:
-                return [gr.skip()] * len(control_list) + [f"⚠ {exc}"] + [gr.skip()] * (
-                    7 + len(compare_outputs))
+                return {message: f"⚠ {exc}"}
             session.apply(config)
-            known = name in preset_names()
+            updates = {**showing(config), message: note}
+            if name in preset_names():
+                updates.update({preset_info: preset_text(name), preset: name})
             compared, note = compare_from_link(pair_params, config, note, request)
-            return [*controls_from_config(config), note, config.to_json(),
-                    preset_text(name) if known else gr.skip(), name if known else gr.skip(),
-                    loss_text(config.loss), *rows_for(config), *compared]
+            return {**updates, **compared, message: note}
 
         def compare_from_link(params: dict[str, str], a: TrainConfig, note: str,
-                              request: gr.Request) -> tuple[list[Any], str]:
+                              request: gr.Request) -> tuple[Updates, str]:
             """A link with ``pair=`` or ``b=`` opens the Compare tab with that comparison."""
             if not params:
-                return [gr.skip()] * len(compare_outputs), note
+                return {}, note
             try:
                 a, b = pair_from_query(params, a)
             except ConfigError as exc:
-                return ([gr.skip()] * len(compare_outputs),
-                        f"⚠ this link's comparison is not usable: {exc}")
+                return {}, f"⚠ this link's comparison is not usable: {exc}"
             name = params.get("pair")
-            started = compare["start"](a, b, request, "✓ comparison from the link: press "
-                                       "Play both", name)
-            return [gr.Tabs(selected="compare"), *started,
-                    pair_text(name) if name else gr.skip(), name or gr.skip()], note
+            started = compare.start(a, b, request, "✓ comparison from the link: press Play "
+                                    "both", name)
+            extra = {compare.info: pair_text(name), compare.pair: name} if name else {}
+            return {tabs: gr.Tabs(selected="compare"), **started, **extra}, note
 
-        compare_outputs = [tabs, *compare["started"], compare["info"], compare["pair"]]
         demo.load(on_load, [preset],
                   [*control_list, message, config_json, preset_info, preset, loss_info,
-                   *view_rows, *compare_outputs], api_name=False)
+                   *view_rows, tabs, *compare.started, compare.info, compare.pair],
+                  api_visibility="private")
 
         def on_unload(request: gr.Request) -> None:
             manager.close(request.session_hash)
@@ -215,28 +223,30 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         demo.unload(on_unload)
 
         def on_tick(show_arrows: bool, show_manifold: bool, show_trails: bool,
-                    picked: list[str] | None, request: gr.Request):
+                    picked: list[str] | None, request: gr.Request) -> Updates:
             session = session_for(request)
             if session is None:
-                return gr.skip(), gr.skip(), f'<div class="gp-status bad">{full_message}</div>'
+                return {status: f'<div class="gp-status bad">{full_message}</div>'}
             view = ViewOptions(arrows=bool(show_arrows), manifold=bool(show_manifold),
                                trails=bool(show_trails), digits=digits_view(picked))
             snap = session.frame(view)
-            if snap is None and session.notice != getattr(session, "ui_notice", ""):
-                session.ui_notice = session.notice  # no run (it could not start): say why
-                return gr.skip(), gr.skip(), status_html(None, session.notice)
-            if snap is None or getattr(session, "ui_seq", None) == snap.seq:
-                return gr.skip(), gr.skip(), gr.skip()
-            session.ui_seq = snap.seq
-            return (live_figure(snap), curves_figure([("", snap)]),
-                    status_html(snap, session.notice))
+            shown = tab_view(session)
+            if snap is None:  # no run (it could not start): say why, once
+                if shown.notice_is_new(session.notice):
+                    return {status: status_html(None, session.notice,
+                                                problem=session.open_failed)}
+                return {status: gr.skip()}  # nothing new (an empty dict is not one)
+            if not shown.is_new(snap.seq):
+                return {status: gr.skip()}  # nothing new (an empty dict is not one)
+            return {live_plot: live_figure(snap), curves: curves_figure([("", snap)]),
+                    status: status_html(snap, session.notice)}
 
         timer.tick(on_tick, [arrows, manifold, trails, digits], [live_plot, curves, status],
                    trigger_mode="once", concurrency_limit=None, show_progress="hidden",
                    queue=False, api_name="frame")
 
-        def command(action):
-            def handler(request: gr.Request):
+        def command(action: Callable[[Session], None]) -> Callable[[gr.Request], str]:
+            def handler(request: gr.Request) -> str:
                 session = session_for(request)
                 if session is None:
                     return full_message
@@ -250,116 +260,123 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         for button, action in buttons:
             api = button.elem_id.removeprefix("btn-").replace("-", "_")
             button.click(command(action), None, message, show_progress="hidden", api_name=api)
+
         def on_slow(on: bool, request: gr.Request) -> str:
             return command(lambda s: s.set_slow_motion(on))(request)
 
         slow.input(on_slow, slow, message, show_progress="hidden", api_name="slow_motion")
 
-        def apply_config(session: Session | None, config: TrainConfig) -> Any:
-            """Send the config to the run; the message says what happened (or stays put)."""
+        def apply_config(session: Session | None, config: TrainConfig) -> Outcome:
+            """Send the config to the run; the outcome says what happened (or nothing did)."""
             if session is None:
-                return full_message
+                return Outcome(False, {message: full_message})
             problem = dataset_problem(config.dataset)
             if problem:
-                return f"⚠ {problem}"
+                return Outcome(False, {message: f"⚠ {problem}"})
             plan = session.apply(config)
-            return f"✓ {plan.message}" if plan.changed else gr.skip()
+            return Outcome(True, {message: f"✓ {plan.message}"} if plan.changed else {})
 
-        def on_control(request: gr.Request, *values: Any):
+        def on_control(request: gr.Request, *values: Any) -> Updates:
             *control_values, drawn_text = values
             session = session_for(request)
             base = session.config if session else TrainConfig()
-            skip_controls = [gr.skip()] * len(control_list)
-            dataset = control_values[CONTROL_FIELDS.index("dataset")]
-            if is_image_dataset(str(dataset)) != is_image_dataset(base.dataset):
+            dataset = str(control_values[CONTROL_FIELDS.index("dataset")])
+            if kind_of(dataset) != kind_of(base.dataset):
                 # Points and images need different nets: start from that kind's defaults.
-                config = kind_defaults(str(dataset))
-                note = f"✓ {dataset}: settings from the {kind_preset(str(dataset))} preset"
-                return load_into_session(config, request, note)
+                note = f"✓ {dataset}: settings from the {kind_preset(dataset)} preset"
+                return load_into_session(kind_defaults(dataset), request, note).updates
             try:
                 config = config_from_controls(base, control_values, drawn_text)
             except ConfigError as exc:
-                return [*skip_controls, f"⚠ {exc}", gr.skip(), gr.skip(), *[gr.skip()] * 3]
-            return [*skip_controls, apply_config(session, config), config.to_json(),
-                    loss_text(config.loss), *rows_for(config)]
+                return {message: f"⚠ {exc}"}
+            outcome = apply_config(session, config)
+            shown = showing(config)
+            for control in control_list:  # leave the controls as the user set them
+                shown.pop(control)
+            return {**shown, **outcome.updates} if outcome.ok else outcome.updates
 
         control_outputs = [*control_list, message, config_json, loss_info, *view_rows]
         for component in control_list:
             event = component.release if isinstance(component, gr.Slider) else (
                 component.blur if isinstance(component, gr.Number) else component.input)
             event(on_control, [*control_list, drawn], control_outputs,
-                  show_progress="hidden", api_name=False)
+                  show_progress="hidden", api_visibility="private")
             if isinstance(component, gr.Number):
                 component.submit(on_control, [*control_list, drawn], control_outputs,
-                                 show_progress="hidden", api_name=False)
+                                 show_progress="hidden", api_visibility="private")
         apply_button = gr.Button("apply", visible=False)
         apply_button.click(on_control, [*control_list, drawn], control_outputs,
                            api_name="apply_controls")
 
         def load_into_session(config: TrainConfig, request: gr.Request, note: str = "",
-                              checkpoint: bytes | None = None):
-            """Start ``config`` from step 0, or continue a checkpoint whose config it is."""
+                              checkpoint: bytes | None = None) -> Outcome:
+            """Start ``config`` from step 0, or continue a checkpoint whose config it is. Not
+            ok (and the page left showing the run that is still there) when it cannot."""
             problem = dataset_problem(config.dataset)
-            if problem:  # the controls keep showing the run that is still there
-                return [gr.skip()] * len(control_list) + [f"⚠ {problem}"] + [gr.skip()] * 5
+            if problem:
+                return Outcome(False, {message: f"⚠ {problem}"})
             session = session_for(request)
-            if session is not None and checkpoint is not None:
+            if session is None:
+                return Outcome(False, {message: full_message})
+            if checkpoint is not None:
                 session.restore(checkpoint, config)
-            elif session is not None:
+            else:
                 apply_config(session, config)
                 session.reset()
-            return [*controls_from_config(config), note if session else full_message,
-                    config.to_json(), loss_text(config.loss), *rows_for(config)]
+            return Outcome(True, {**showing(config), message: note})
 
-        def on_preset(name: str, request: gr.Request):
+        def on_preset(name: str, request: gr.Request) -> Updates:
             try:
                 config = load_preset(name, paths=False).config
             except ConfigError as exc:
-                return [gr.skip()] * len(control_list) + [f"⚠ {exc}"] + [gr.skip()] * 6
-            loaded = load_into_session(config, request, f"✓ preset {name}: press Play")
-            started = loaded[len(control_list)].startswith("✓")  # else: why not (no MNIST)
-            return [*loaded, preset_text(name) if started else gr.skip()]
+                return {message: f"⚠ {exc}"}
+            outcome = load_into_session(config, request, f"✓ preset {name}: press Play")
+            if not outcome.ok:  # e.g. no MNIST here: the text stays with the run that is
+                return outcome.updates
+            return {**outcome.updates, preset_info: preset_text(name)}
 
         preset.input(on_preset, preset,
                      [*control_list, message, config_json, loss_info, *view_rows, preset_info],
                      api_name="preset")
 
-        def on_load_config(text: str, request: gr.Request):
+        def on_load_config(text: str, request: gr.Request) -> Updates:
             try:
                 config = TrainConfig.from_json(text or "")
             except ConfigError as exc:
-                return [gr.skip()] * len(control_list) + [f"⚠ {exc}"] + [gr.skip()] * 5
-            return load_into_session(config, request, "✓ config loaded: press Play")
+                return {message: f"⚠ {exc}"}
+            return load_into_session(config, request, "✓ config loaded: press Play").updates
 
         loaded_outputs = [*control_list, message, config_json, loss_info, *view_rows]
         load_config.click(on_load_config, config_json, loaded_outputs, api_name="load_config")
         with export_panel:
             build_export_panel(session_for, load_into_session, loaded_outputs, message)
 
-        def on_train_drawn(request: gr.Request, *values: Any):
+        def on_train_drawn(request: gr.Request, *values: Any) -> Updates:
             *control_values, drawn_text = values
             session = session_for(request)
             base = session.config if session else TrainConfig()
-            if is_image_dataset(base.dataset):  # drawn points need the 2-D nets, not MNIST's
+            if kind_of(base.dataset).is_image:  # drawn points need the 2-D nets, not MNIST's
                 base = kind_defaults("custom")
                 control_values = controls_from_config(base)
             control_values[CONTROL_FIELDS.index("dataset")] = "custom"
             try:
                 config = config_from_controls(base, control_values, drawn_text)
             except ConfigError as exc:
-                return [gr.skip()] * len(control_list) + [f"⚠ {exc}"] + [gr.skip()] * 6
-            result = load_into_session(config, request,
-                                       f"✓ training on your {len(config.custom_points)} points")
-            if session is not None:
-                session.play()
-            return [*result, False]  # leave draw mode, so the training shows
+                return {message: f"⚠ {exc}"}
+            outcome = load_into_session(
+                config, request, f"✓ training on your {len(config.custom_points)} points")
+            if not outcome.ok:
+                return outcome.updates
+            session_for(request).play()
+            return {**outcome.updates, draw_mode: False}  # leave draw mode: training shows
 
         train_drawn.click(on_train_drawn, [*control_list, drawn],
                           [*control_list, message, config_json, loss_info, *view_rows, draw_mode],
                           api_name="train_drawn")
         clear_js = "() => { window.gpClearDrawn && window.gpClearDrawn(); return ''; }"
-        clear_drawn.click(lambda: "", None, drawn, api_name=False, js=clear_js)
-        controls["dataset"].change(dataset_text, controls["dataset"], dataset_info, api_name=False)
+        clear_drawn.click(lambda: "", None, drawn, api_visibility="private", js=clear_js)
+        controls["dataset"].change(dataset_text, controls["dataset"], dataset_info,
+                                   api_visibility="private")
     return demo
 
 

@@ -9,6 +9,7 @@ else in the project knows Plotly's figure format.
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -286,23 +287,33 @@ def live_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[str,
     return samples_figure(snap, title, height)
 
 
-def status_text(snap: Snapshot) -> dict[str, Any]:
-    """The numbers beside the plot, as plain values (the UI formats them)."""
+@dataclass(frozen=True)
+class StatusFields:
+    """The numbers beside the plot, formatted as the status line shows them."""
+
+    step: int
+    iters_per_s: float
+    playing: bool
+    problem: bool  # diverged, or the worker caught an error in the run
+    message: str
+    quality: str  # "modes 3/8 · high-quality 91%" or "classes 10/10 · confidence 0.93"
+    data_note: str
+    device: str
+
+
+def _share(value: Any, form: str) -> str:
+    return "–" if value is None else format(value, form)
+
+
+def status_fields(snap: Snapshot) -> StatusFields:
+    """What the status line says about ``snap`` (the page's HTML wraps it)."""
     m = snap.metrics
-    return {
-        "step": snap.step,
-        "iters_per_s": snap.iters_per_s,
-        "playing": snap.playing,
-        "diverged": snap.diverged,
-        "message": snap.message,
-        "modes": f"{m.get('modes_covered')}/{m.get('modes_total')}" if m.get("modes_total")
-        else "–",
-        "hq": f"{m['high_quality_frac']:.0%}" if m.get("high_quality_frac") is not None else "–",
-        "classes": f"{m['classes_covered']}/10" if m.get("classes_covered") is not None
-        else "–",
-        "confidence": f"{m['mean_confidence']:.2f}" if m.get("mean_confidence") is not None
-        else "–",
-        "images": snap.digit_grid is not None,
-        "data_note": snap.data_note,
-        "device": snap.device,
-    }
+    if snap.digit_grid is not None:
+        classes = "–" if m.get("classes_covered") is None else f"{m['classes_covered']}/10"
+        quality = f"classes {classes} · confidence {_share(m.get('mean_confidence'), '.2f')}"
+    else:
+        modes = f"{m.get('modes_covered')}/{m.get('modes_total')}" if m.get("modes_total") \
+            else "–"
+        quality = f"modes {modes} · high-quality {_share(m.get('high_quality_frac'), '.0%')}"
+    return StatusFields(snap.step, snap.iters_per_s, snap.playing, snap.diverged or snap.faulted,
+                        snap.message, quality, snap.data_note, snap.device)
