@@ -40,15 +40,26 @@ def output_names(client: Client, api_name: str) -> list[str]:
     return [name if counts[name] == 1 else f"{name}#{cid}" for name, cid in kept]
 
 
-def named(client: Client, api_name: str, result: Any) -> dict[str, Any]:
+class Outputs(dict):
+    """An endpoint's values by output name; a missing name lists the ones there are."""
+
+    api_name = ""
+
+    def __missing__(self, key: str) -> Any:
+        raise KeyError(f"{key!r} is not an output of {self.api_name}; it has {list(self)}")
+
+
+def named(client: Client, api_name: str, result: Any) -> Outputs:
     """``result`` (what ``client.predict(..., api_name=api_name)`` returned) by output name."""
     names = output_names(client, api_name)
     values = (result,) if len(names) == 1 else tuple(result)
     if len(values) != len(names):
         raise AssertionError(f"{api_name} returned {len(values)} values for outputs {names}")
-    return dict(zip(names, values))
+    outputs = Outputs(zip(names, values))
+    outputs.api_name = api_name
+    return outputs
 
 
-def predict(client: Client, *args: Any, api_name: str) -> dict[str, Any]:
+def predict(client: Client, *args: Any, api_name: str) -> Outputs:
     """``client.predict`` with the result keyed by output name (see ``named``)."""
     return named(client, api_name, client.predict(*args, api_name=api_name))
