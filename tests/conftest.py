@@ -78,3 +78,15 @@ def app_url():
     process, url = start_app()
     yield url
     stop_app(process)
+
+
+@pytest.fixture(scope="module")
+def manager():
+    """A SessionManager with two worker processes, shared by one test module's tests (spawning
+    workers costs seconds). Tests close the sessions they open; the cap leaves room for the
+    churn test's 20 at once."""
+    from playground.live.session import SessionManager
+
+    m = SessionManager(workers=2, max_sessions=24, ttl_s=600).start()
+    yield m
+    m.shutdown()

@@ -5,6 +5,8 @@ import time
 import pytest
 from gradio_client import Client
 
+from tests.api_outputs import predict
+
 pytestmark = pytest.mark.timeout(300)
 
 
@@ -21,12 +23,13 @@ class Viewer:
         self.status = ""
 
     def poll(self, arrows=True, manifold=False):
-        plot, curves, status = self.client.predict(arrows, manifold, False, api_name="/frame")
+        out = predict(self.client, arrows, manifold, False, api_name="/frame")
+        plot, status = out["live-plot"], out["status"]
         if isinstance(status, str) and status:
             self.status = status
         if not (isinstance(plot, dict) and "data" in plot):  # skipped: nothing new to draw
             return None, None
-        return plot, curves
+        return plot, out["curves"]
 
     def step(self) -> int:
         self.poll()
@@ -46,7 +49,7 @@ def test_api_lists_the_public_events(client):
             "/load_config", "/apply_controls", "/train_drawn"} <= names
 
 
-def test_play_then_pause_over_the_api(client):
+def test_play_then_pause_over_the_api(client, app_url):
     viewer = Viewer(client)
     viewer.wait(lambda v: v.step() == 0)
     client.predict(api_name="/play")
@@ -54,8 +57,17 @@ def test_play_then_pause_over_the_api(client):
     client.predict(api_name="/pause")
     viewer.wait(lambda v: "paused" in v.status)
     paused = viewer.step()
-    time.sleep(0.7)
-    assert viewer.step() == paused
+    # Proof that the worker kept training while this tab stayed paused: another tab on the
+    # same (only) worker process trains 30 steps meanwhile.
+    other = Client(app_url, verbose=False)
+    other_viewer = Viewer(other)
+    other.predict(api_name="/play")
+    other_viewer.wait(lambda v: v.step() >= 30)
+    other.predict(api_name="/pause")
+    # Commands run in order: one Step now lands exactly on paused + 1 unless training went on.
+    client.predict(api_name="/step")
+    viewer.wait(lambda v: v.step() != paused)
+    assert viewer.step() == paused + 1 and "paused" in viewer.status, viewer.status
 
 
 def test_step_and_frame_figure(client):
@@ -76,18 +88,16 @@ def test_step_and_frame_figure(client):
 
 
 def test_bad_config_json_is_a_clear_message(client):
-    result = client.predict('{"lr_g": "NaN"}', api_name="/load_config")
-    message = result[-3]
+    message = predict(client, '{"lr_g": "NaN"}', api_name="/load_config")["message"]
     assert "lr_g" in message and "finite" in message
-    result = client.predict("{oops", api_name="/load_config")
-    assert "valid JSON" in result[-3]
+    assert "valid JSON" in predict(client, "{oops", api_name="/load_config")["message"]
 
 
 def test_preset_loads_config(client):
-    result = client.predict("wgan-gp-fix", api_name="/preset")
-    message, config_json = result[-4], result[-3]
-    assert "wgan-gp-fix" in message
-    assert '"loss": "wgan-gp"' in config_json
+    out = predict(client, "wgan-gp-fix", api_name="/preset")
+    assert "wgan-gp-fix" in out["message"]
+    assert '"loss": "wgan-gp"' in out["config-json"]
+    assert out["loss"] == "wgan-gp"
 
 
 def test_choosing_mnist_without_its_files_says_where_to_put_them(tmp_path):
@@ -99,9 +109,8 @@ def test_choosing_mnist_without_its_files_says_where_to_put_them(tmp_path):
                               "XDG_CACHE_HOME": str(tmp_path / "cache")})
     try:
         client = Client(url, verbose=False)
-        result = client.predict("mnist-cgan", api_name="/preset")
-        text = " ".join(str(part) for part in result)
-        assert "MNIST not found" in text and "MNIST_DIR" in text
+        message = predict(client, "mnist-cgan", api_name="/preset")["message"]
+        assert "MNIST not found" in message and "MNIST_DIR" in message
         viewer = Viewer(client)
         client.predict(api_name="/step")
         viewer.wait(lambda v: 'data-step="1"' in v.status)  # the 2-D run is still there
@@ -136,8 +145,8 @@ def test_an_upload_over_the_cap_is_refused_as_it_streams_in(tmp_path):
         assert all(p.stat().st_size < 3_000_000 for p in stored), stored
         small = tmp_path / "small.pt"
         small.write_bytes(b"not a checkpoint")
-        result = client.predict(handle_file(str(small)), api_name="/restore")
-        assert any(isinstance(r, str) and "checkpoint" in r and "⚠" in r for r in result)
+        message = predict(client, handle_file(str(small)), api_name="/restore")["message"]
+        assert "checkpoint" in message and "⚠" in message
         viewer = Viewer(client)
         client.predict(api_name="/step")
         viewer.wait(lambda v: 'data-step="1"' in v.status)
@@ -165,4 +174,4 @@ def test_a_huge_request_body_is_refused_not_read_into_memory(app_url):
     for response in (declared, streamed):
         assert response.status_code == 413 and "too large" in response.text
     client = Client(app_url, verbose=False)
-    assert "wgan-gp" in client.predict("wgan-gp-fix", api_name="/preset")[-3]
+    assert "wgan-gp" in predict(client, "wgan-gp-fix", api_name="/preset")["config-json"]

@@ -149,11 +149,49 @@ def test_compare_writes_both_runs_and_the_deltas(root, tmp_path):
     assert a["loss"] == "nonsaturating" and b["loss"] == "wgan-gp"
     assert a["seed"] == b["seed"] and a["dataset"] == b["dataset"]
     report = json.loads((out / "comparison.json").read_text())
-    assert report["delta_b_minus_a"]["modes_covered"] == (
-        report["b"]["modes_covered"] - report["a"]["modes_covered"])
     assert "loss" in report["changed"]
     for side in ("A", "B"):
         assert (out / side / "samples.npy").is_file() and (out / side / "history.csv").is_file()
+        metrics = json.loads((out / side / "metrics.json").read_text())
+        assert report[side.lower()] == metrics  # each side's numbers are that run's own
+
+
+def test_compare_of_twin_runs_reports_zero_deltas(root, tmp_path):
+    """B is A with only log_every changed (it changes what is logged, not the training): the
+    two runs are the same run, so every training metric's delta is exactly 0 by construction."""
+    twins = tmp_path / "twins.json"
+    twins.write_text(json.dumps({"pair": {
+        "a": {"preset": "wgan-gp-fix", "changes": {"g_width": 8, "d_width": 8, "log_every": 10}},
+        "b": {"preset": "wgan-gp-fix", "changes": {"g_width": 8, "d_width": 8, "log_every": 7}}}}))
+    out = tmp_path / "cmp"
+    result = run_cli(root, "compare", "--preset", str(twins), "--steps", "20", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    report = json.loads((out / "comparison.json").read_text())
+    assert report["changed"] == ["log_every"]
+    delta = report["delta_b_minus_a"]
+    for key in ("modes_covered", "high_quality_frac", "mode_kl", "d_loss", "g_loss"):
+        assert delta[key] == 0, (key, delta[key])
+    np.testing.assert_array_equal(np.load(out / "A" / "samples.npy"),
+                                  np.load(out / "B" / "samples.npy"))
+
+
+def test_comparison_is_b_minus_a_for_numbers_only():
+    """Known metrics in, known deltas out: the sign is B − A, missing or non-numeric values
+    (a 2-D run has no image metrics; a diverged loss is None) get no delta."""
+    from playground.cli.runner import RunResult
+    from playground.cli.sweep import comparison
+    from playground.engine.config import TrainConfig
+
+    a = RunResult(TrainConfig(), {"modes_covered": 3, "high_quality_frac": 0.75, "mode_kl": 1.5,
+                                  "d_loss": None, "dataset": "ring8"})
+    b = RunResult(TrainConfig(loss="wgan-gp", n_critic=5),
+                  {"modes_covered": 8, "high_quality_frac": 0.5, "mode_kl": 0.25,
+                   "d_loss": -0.5, "dataset": "ring8"})
+    report = comparison(a, b)
+    assert report["delta_b_minus_a"] == {"modes_covered": 5, "high_quality_frac": -0.25,
+                                         "mode_kl": -1.25}
+    assert report["changed"] == ["loss", "n_critic"]
+    assert report["a"] == a.metrics and report["b"] == b.metrics
 
 
 def test_a_pair_must_share_dataset_and_seed(root, tmp_path):

@@ -1,11 +1,9 @@
 """Compare mode: runs A and B trained in lockstep in one session; B's edits leave A alone."""
 
 import numpy as np
-import pytest
 
 from playground.engine.config import TrainConfig
 from playground.live.pair import LivePair
-from playground.live.session import SessionManager
 from playground.live.snapshot import ViewOptions
 
 A = TrainConfig(g_width=16, d_width=16, g_layers=2, d_layers=2, batch_size=32, eval_samples=300,
@@ -111,13 +109,6 @@ def torch_equal(p, q) -> bool:
     import torch
 
     return torch.equal(p, q)
-
-
-@pytest.fixture(scope="module")
-def manager():
-    m = SessionManager(workers=1, max_sessions=4, ttl_s=600).start()
-    yield m
-    m.shutdown()
 
 
 def test_a_pair_session_trains_both_in_a_worker_process(manager):

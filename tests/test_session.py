@@ -14,11 +14,16 @@ SMALL = TrainConfig(g_width=32, d_width=32, g_layers=2, d_layers=2, batch_size=6
                     eval_samples=500)
 
 
-@pytest.fixture(scope="module")
-def manager():
-    m = SessionManager(workers=2, max_sessions=24, ttl_s=600).start()
-    yield m
-    m.shutdown()
+def open_beside(manager, session, key: str, config: TrainConfig):
+    """A new session on ``session``'s worker process (the manager picks the least-loaded
+    worker: extra sessions opened on the way there are closed again)."""
+    for i in range(8):
+        other = manager.open(f"{key}-{i}", config)
+        if other.worker is session.worker:
+            for j in range(i):
+                manager.close(f"{key}-{j}")
+            return other, f"{key}-{i}"
+    raise AssertionError("the manager never put a session on this worker")
 
 
 def test_play_pause_step_reset(manager):
@@ -29,10 +34,15 @@ def test_play_pause_step_reset(manager):
     assert playing.playing
     s.pause()
     paused = s.wait_for(lambda snap: not snap.playing)
-    time.sleep(0.3)
-    assert s.wait_for(lambda snap: True).step == paused.step
+    # While s stays paused its worker keeps training another session: 50 of its steps.
+    other, other_key = open_beside(manager, s, "tab-basic-other", SMALL)
+    other.play()
+    other.wait_for(lambda snap: snap.step > 50, timeout=60)
+    manager.close(other_key)
+    # Commands run in order: one Step lands exactly on paused + 1 unless s trained meanwhile.
     s.step(1)
-    assert s.wait_for(lambda snap: snap.step == paused.step + 1).step == paused.step + 1
+    stepped = s.wait_for(lambda snap: snap.step != paused.step)
+    assert stepped.step == paused.step + 1 and not stepped.playing
     s.reset()
     assert s.wait_for(lambda snap: snap.step == 0).step == 0
     manager.close("tab-basic")
@@ -100,8 +110,10 @@ def test_a_hundred_sessions_leave_nothing_behind(manager):
         assert threading.active_count() == baseline_threads  # no thread per session
         for i in range(20):
             manager.close(f"tab-{label}-{i}")
-        time.sleep(0.5)
-        return sum(w["rss_mb"] for w in manager.worker_stats())
+        # A worker handles its commands in order: its stats answer comes after the closes.
+        stats = manager.worker_stats()
+        assert sum(w["runs"] for w in stats) == 0
+        return sum(w["rss_mb"] for w in stats)
 
     manager.worker_stats()  # after this every queue's feeder thread exists
     baseline_threads = threading.active_count()

@@ -44,9 +44,11 @@ def test_spectral_norm_keeps_each_layer_near_unit_norm():
     for _ in range(20):
         trainer.step()
     trainer.discriminator.eval()
-    for layer in trainer.discriminator:
-        if isinstance(layer, torch.nn.Linear):
-            assert torch.linalg.matrix_norm(layer.weight, ord=2).item() < 1.1
+    linear = [m for m in trainer.discriminator.modules() if isinstance(m, torch.nn.Linear)]
+    assert len(linear) == SMALL.d_layers + 1, trainer.discriminator  # hidden layers + output
+    for layer in linear:
+        assert torch.nn.utils.parametrize.is_parametrized(layer, "weight"), layer
+        assert torch.linalg.matrix_norm(layer.weight, ord=2).item() < 1.1
 
 
 def test_step_d_only_and_g_only():
