@@ -1,6 +1,7 @@
 """Compare mode: runs A and B trained in lockstep in one session; B's edits leave A alone."""
 
 import numpy as np
+import pytest
 
 from playground.engine.config import TrainConfig
 from playground.live.pair import LivePair

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import playground
+from tests.api_outputs import predict
 
 # Module-level objects that are mutable but shared safely, and why.
 ALLOWED_SHARED = {
@@ -94,7 +95,7 @@ class Tab:
     def poll(self, timeout: float = 10.0) -> str:
         deadline = time.monotonic() + timeout
         while True:  # the first frame of a session comes a moment after it is asked for
-            status = self.client.predict(True, False, False, [], api_name="/frame")[2]
+            status = predict(self.client, True, False, False, [], api_name="/frame")["status"]
             if isinstance(status, str) and status:
                 self.status = status
             if self.status or time.monotonic() > deadline:
@@ -113,7 +114,7 @@ def _config(client):
     """The run's config, as its checkpoint download records it."""
     from playground.engine.checkpoint import read_state
 
-    path = client.predict(api_name="/checkpoint")[0]
+    path = predict(client, api_name="/checkpoint")["export-file"]
     return read_state(Path(path).read_bytes())[1]
 
 

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
+from tests.api_outputs import predict
 from tests.conftest import free_port, start_app, stop_app
 
 pytestmark = pytest.mark.timeout(300)
 
 
 def _step(client: Client) -> int:
-    status = client.predict(True, False, False, [], api_name="/frame")[2]
+    status = predict(client, True, False, False, [], api_name="/frame")["status"]
     if isinstance(status, str) and 'data-step="' in status:
         return int(status.split('data-step="')[1].split('"')[0])
     return -1
@@ -132,7 +133,7 @@ def test_a_run_that_cannot_restart_says_why_on_the_page(tmp_path):
         while "could not start" not in status:
             assert time.monotonic() < deadline, f"no message; last status: {status}"
             time.sleep(0.3)
-            frame_status = client.predict(True, False, False, [], api_name="/frame")[2]
+            frame_status = predict(client, True, False, False, [], api_name="/frame")["status"]
             status = frame_status if isinstance(frame_status, str) else status
         assert "MNIST" in status and "gp-status bad" in status
         client.predict("mode-collapse", api_name="/preset")

@@ -23,6 +23,7 @@ from playground.engine.checkpoint import load_checkpoint, read_state
 from playground.engine.config import MAX_CUSTOM_POINTS, ConfigError, TrainConfig
 from playground.presets import load_preset
 from playground.web.controls import CONTROL_FIELDS, config_from_controls, controls_from_config
+from tests.api_outputs import predict
 
 BASE = load_preset("mode-collapse").config
 SMALL = TrainConfig(g_width=8, d_width=8, g_layers=1, d_layers=1)
@@ -233,7 +234,7 @@ def test_the_fuzzed_session_still_trains(live):
     step = 0
     while step < 20:
         assert time.monotonic() < deadline, "the fuzzed session did not train"
-        status = client.predict(True, False, False, [], api_name="/frame")[2]
+        status = predict(client, True, False, False, [], api_name="/frame")["status"]
         if isinstance(status, str) and 'data-step="' in status:
             step = int(status.split('data-step="')[1].split('"')[0])
         time.sleep(0.2)
