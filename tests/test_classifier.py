@@ -187,3 +187,22 @@ def test_cli_without_mnist_exits_2_with_one_line(root, tmp_path):
     assert "MNIST_DIR" in result.stderr
     assert not (tmp_path / "cache" / "gan-playground").exists()  # no download was tried
     assert not (tmp_path / "x.pt").exists()
+
+
+def test_inception_score_bounds_and_known_values():
+    from playground.engine.image_metrics import inception_score
+
+    one_hot_all = np.eye(10)[np.arange(1000) % 10]  # confident and balanced: the maximum
+    assert math.isclose(inception_score(one_hot_all), 10.0, rel_tol=1e-12)
+    assert math.isclose(inception_score(np.eye(10)[np.zeros(50, int)]), 1.0)  # one digit only
+    assert math.isclose(inception_score(np.full((20, 10), 0.1)), 1.0)  # every guess uniform
+    halves = np.eye(10)[np.arange(100) % 2]  # two digits, confidently: exp(log 2)
+    assert math.isclose(inception_score(halves), 2.0, rel_tol=1e-12)
+
+
+def test_real_digits_score_near_ten_and_one_digit_near_one(mnist, classifier):
+    images, labels = mnist
+    real = class_metrics(images[:2000], classifier)["is_classifier"]
+    ones = class_metrics(images[labels == 1][:500], classifier)["is_classifier"]
+    print(f"classifier IS: real test digits {real:.2f}, only 1s {ones:.2f}")
+    assert 9.0 < real <= 10.0 and 1.0 <= ones < 1.3

@@ -223,12 +223,15 @@ def test_train_mnist_writes_class_metrics_history_and_a_digit_grid(root, tmp_pat
                 "mean_confidence", "fid_classifier", "d_loss", "g_loss", "diverged"):
         assert metrics[key] is not None, key
     assert 0 <= metrics["classes_covered"] <= 10 and metrics["fid_classifier"] > 0
+    assert 1.0 <= metrics["is_classifier"] <= 10.0  # the classifier Inception Score
+    assert 9.0 < metrics["is_classifier_real"] <= 10.0  # real digits' own, for reference
     assert ("label_accuracy" in metrics) == ("worst_digit_accuracy" in metrics) == conditional
     assert "test set" in metrics["data"]  # says it trained on the 10k test set
     with open(out / "history.csv") as handle:
         rows = list(csv.DictReader(handle))
     assert [int(r["step"]) for r in rows] == [10, 20]
-    assert {"classes_covered", "class_kl", "mean_confidence", "fid_classifier"} <= set(rows[0])
+    assert {"classes_covered", "class_kl", "mean_confidence", "fid_classifier",
+            "is_classifier"} <= set(rows[0])
     assert decode_png_size((out / "samples.png").read_bytes()) == (302, 302)  # 10x10 digits
     assert not (out / "samples.npy").exists()
     assert "/10 classes" in result.stdout

@@ -153,7 +153,9 @@ def metric_summary(m: dict) -> str:
     """A run's quality in words: modes for 2-D mixtures, classes for images."""
     if m.get("classes_covered") is not None:
         text = (f"{m['classes_covered']}/10 classes, confidence {m['mean_confidence']:.2f},"
-                f" class KL {m['class_kl']:.2f}, classifier FID {m['fid_classifier']:.0f}")
+                f" class KL {m['class_kl']:.2f}, classifier FID {m['fid_classifier']:.0f},"
+                f" classifier IS {m['is_classifier']:.2f}"
+                f" (real digits {m.get('is_classifier_real', float('nan')):.2f})")
         if m.get("label_accuracy") is not None:
             text += (f", right digit {m['label_accuracy']:.0%}"
                      f" (worst digit {m['worst_digit_accuracy']:.0%})")

@@ -9,12 +9,17 @@
 - ``fid_classifier``: the Fréchet distance between Gaussians fitted to the classifier's
   penultimate features (128-d) of real and generated images, over ≥ 2,000 samples each
   (fewer makes the covariance estimate, and so the number, noisy and biased upward).
+- ``is_classifier``: the Inception Score computed with our classifier,
+  exp(E_x KL(p(y|x) ‖ p(y))) with p(y) the mean of p(y|x) over the samples: between 1 (every
+  sample the same blurry guess, or one digit only) and 10 (confident, and all ten digits equally
+  often). Confident *and* diverse is what it rewards; it never looks at real images.
 - ``label_accuracy`` (conditional GANs): how often a sample is classified as the digit it was
   asked for; ``worst_digit_accuracy`` the same for the digit it draws worst.
 
-**fid_classifier is not FID as in papers.** Published FID uses Inception-v3 pool features of
-ImageNet-sized images; ours uses our small LeNet's features of 28x28 digits. Its scale and
-behaviour differ, so its numbers are NOT comparable with Inception-based FID values: compare them
+**fid_classifier and is_classifier are not FID and IS as in papers.** Published FID and
+Inception Score use Inception-v3 (pool features, ImageNet's 1,000 classes) on ImageNet-sized
+images; ours use our small LeNet's features and its 10 classes on 28x28 digits. Their scales and
+behaviour differ, so these numbers are NOT comparable with Inception-based values: compare them
 only between runs of this project (same shipped classifier, same sample count).
 """
 
@@ -30,6 +35,19 @@ from playground.engine.classifier import NUM_CLASSES, DigitClassifier
 COVERED_FRACTION = 0.02  # a class is covered if it gets at least this share of the samples
 CHUNK = 500  # images per classifier call: bounded memory, cheap for 2,000 images
 MAX_CLASS_KL = math.log(NUM_CLASSES)  # class_kl of a generator that draws one digit only
+
+
+def inception_score(probabilities: torch.Tensor | np.ndarray) -> float:
+    """exp(E_x KL(p(y|x) ‖ p(y))) of class probabilities (n, classes); 1 ≤ IS ≤ classes.
+
+    Computed in float64 with 0·log 0 = 0, so one-hot rows and absent classes are exact."""
+    p = np.asarray(probabilities, dtype=np.float64)
+    if p.ndim != 2 or len(p) == 0:
+        raise ValueError(f"need probabilities of shape (n ≥ 1, classes), got {p.shape}")
+    marginal = p.mean(axis=0, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, p * (np.log(p) - np.log(marginal)), 0.0)
+    return float(math.exp(max(terms.sum(axis=1).mean(), 0.0)))
 
 
 def feature_stats(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -117,7 +135,8 @@ def class_metrics(
     """Class coverage, balance, confidence and (given ``real_stats``) classifier FID.
 
     Returns ``classes_covered`` (int), ``class_kl`` (float), ``mean_confidence`` (float),
-    ``class_histogram`` (10 fractions), ``fid_classifier`` (float, or None without
+    ``class_histogram`` (10 fractions), ``is_classifier`` (float, 1 to 10),
+    ``fid_classifier`` (float, or None without
     ``real_stats``) and, when ``requested`` labels (n,) are given, ``label_accuracy`` and
     ``worst_digit_accuracy`` (the lowest per-digit share classified as asked).
     Use ≥ 2,000 images for ``fid_classifier``; see the module docstring for what it is not.
@@ -143,6 +162,7 @@ def metrics_from_outputs(
         "class_kl": float(max((nonzero * np.log(nonzero * NUM_CLASSES)).sum(), 0.0)),
         "mean_confidence": float(probabilities.max(dim=1).values.mean()),
         "class_histogram": [float(f) for f in histogram],
+        "is_classifier": inception_score(probabilities.numpy()),
         "fid_classifier": None,
     }
     if real_stats is not None:

@@ -49,6 +49,7 @@ class ImageJudge:
     def __init__(self, trainer: Trainer) -> None:
         self.trainer = trainer
         self._real_stats: tuple[np.ndarray, np.ndarray] | None = None
+        self._real_is = float("nan")  # the real eval batch's own classifier IS, for reference
 
     def _classifier(self):
         from playground.engine.classifier import load_classifier
@@ -75,11 +76,19 @@ class ImageJudge:
 
     def metrics(self, probabilities: torch.Tensor, features: torch.Tensor) -> dict[str, Any]:
         """Class metrics of the first ``len(probabilities)`` eval samples' classifier outputs."""
-        from playground.engine.image_metrics import metrics_from_outputs, real_feature_stats
+        from playground.engine.image_metrics import (
+            classify,
+            feature_stats,
+            inception_score,
+            metrics_from_outputs,
+        )
 
         trainer = self.trainer
         if self._real_stats is None:
-            self._real_stats = real_feature_stats(trainer.eval_real, self._classifier())
+            real_probabilities, real_features = classify(trainer.eval_real, self._classifier())
+            self._real_stats = feature_stats(real_features.numpy())
+            self._real_is = inception_score(real_probabilities.numpy())
         requested = (None if trainer.eval_labels is None
                      else trainer.eval_labels[: len(probabilities)])
-        return metrics_from_outputs(probabilities, features, self._real_stats, requested)
+        metrics = metrics_from_outputs(probabilities, features, self._real_stats, requested)
+        return {**metrics, "is_classifier_real": self._real_is}

@@ -21,6 +21,7 @@ METRIC_KEYS = (  # what the curves can show; a run records NaN for those it lack
     "class_kl",
     "mean_confidence",
     "fid_classifier",
+    "is_classifier",
 )
 HISTORY_KEYS = ("step", "d_loss", "g_loss", "wasserstein", *METRIC_KEYS)
 

@@ -172,7 +172,8 @@ POINT_PANELS = (
 )
 IMAGE_PANELS = (
     ("losses", None, ("d_loss", "D loss", "#d95f02"), ("g_loss", "G loss", FAKE_COLOUR)),
-    ("classes", (-0.3, 10.3), ("classes_covered", "classes covered (≥2%)", REAL_COLOUR)),
+    ("classes · IS*", (-0.3, 10.3), ("classes_covered", "classes covered (≥2%)", REAL_COLOUR),
+     ("is_classifier", "classifier IS (1-10; not Inception IS)", "#66a61e")),
     ("quality", (0, None), ("mean_confidence", "mean confidence", "#1f78b4"),
      ("class_kl", "class KL", "#999999")),
     ("FID*", (0, None), ("fid_classifier", "classifier FID (not Inception FID)", "#e7298a")),
