@@ -20,6 +20,7 @@ import torch
 from playground import __version__
 from playground.engine.config import TrainConfig
 from playground.engine.kinds import kind_of
+from playground.engine.models import make_trainer
 from playground.engine.png import encode_png, image_grid
 from playground.engine.trainer import Trainer
 
@@ -46,7 +47,7 @@ def train_run(
     progress: Callable[[int], None] | None = None,
 ) -> RunResult:
     """Train ``config.steps`` steps, logging every ``log_every`` steps; stop early on divergence."""
-    trainer = Trainer(config)
+    trainer = make_trainer(config)
     history: list[dict[str, Any]] = []
     train_seconds = 0.0
     start = time.perf_counter()

@@ -14,6 +14,7 @@ import torch
 
 from playground import __version__
 from playground.engine.config import ConfigError, TrainConfig
+from playground.engine.models import make_trainer
 from playground.engine.trainer import Trainer
 
 FORMAT = 1
@@ -67,7 +68,7 @@ def load_checkpoint(path: Path | bytes) -> Trainer:
     """A Trainer restored from ``path`` (or a checkpoint's bytes); ConfigError with a clear
     reason if it is unusable."""
     state, config = read_state(path)
-    trainer = Trainer(config)
+    trainer = make_trainer(config)
     try:
         trainer.generator.load_state_dict(state["generator"])
         trainer.discriminator.load_state_dict(state["discriminator"])

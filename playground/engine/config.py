@@ -21,6 +21,7 @@ ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "gelu", "sigmoid")
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 DEVICES = ("auto", "cpu", "cuda")
 ARCHITECTURES = ("mlp", "dcgan")  # dcgan: conv nets, image datasets only
+MODELS = ("gan", "vae")  # vae: G's nets are the decoder, D's the encoder (engine/vae.py)
 MAX_CUSTOM_POINTS = 2000
 MAX_PARAMETERS = 20_000_000  # per network
 MAX_IMAGE_BATCH = 1024
@@ -70,6 +71,8 @@ class TrainConfig:
     activation: str = "relu"
     architecture: str = "mlp"  # "dcgan" (images only): width = base channels, layers unused
     conditional: bool = False  # images only: G and D see the class label (a cGAN)
+    model: str = "gan"  # "vae": a variational autoencoder on the same data and nets
+    beta: float = 1.0  # vae: the KL term's weight (smaller: a sharper, less regular decoder)
     loss: str = "nonsaturating"
     spectral_norm: bool = False
     optimizer_g: str = "adam"
@@ -178,6 +181,7 @@ _FLOAT_RANGES: Mapping[str, tuple[float, float, bool]] = MappingProxyType({
     "lr_d": (0.0, 10.0, False),
     "gp_lambda": (0.0, 1000.0, True),
     "clip": (0.0, 100.0, False),
+    "beta": (0.0, 1000.0, False),
 })
 
 _CHOICES: Mapping[str, tuple[str, ...]] = MappingProxyType({
@@ -187,6 +191,7 @@ _CHOICES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "optimizer_d": OPTIMIZERS,
     "device": DEVICES,
     "architecture": ARCHITECTURES,
+    "model": MODELS,
 })
 
 
@@ -314,6 +319,9 @@ def validate(cfg: TrainConfig) -> None:
         if cfg.conditional:
             raise ConfigError("conditional", cfg.conditional,
                               "false for 2-D data (a conditional GAN needs labelled images)")
+    if cfg.model == "vae" and cfg.conditional:
+        raise ConfigError("conditional", cfg.conditional,
+                          "false for a VAE (the conditional model here is the cGAN)")
     if cfg.loss not in LOSSES:
         raise ConfigError("loss", cfg.loss, "one of " + ", ".join(LOSSES))
     if cfg.data_std is not None and not 0.001 <= cfg.data_std <= 5.0:
@@ -375,6 +383,7 @@ def apply_overrides(cfg: TrainConfig, pairs: list[str]) -> TrainConfig:
 __all__ = [
     "ACTIVATIONS",
     "ARCHITECTURES",
+    "MODELS",
     "ConfigError",
     "PAIR_SHARED_FIELDS",
     "DEVICES",

@@ -38,6 +38,7 @@ REBUILD_FIELDS = frozenset(
         "spectral_norm",
         "architecture",
         "conditional",
+        "model",
         "device",
         "seed",
     }
@@ -116,7 +117,7 @@ class Trainer:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
             self.generator = build_generator(cfg).to(self.device)
-            self.discriminator = build_discriminator(cfg).to(self.device)
+            self.discriminator = self._build_discriminator().to(self.device)
         # Listed once: Module.parameters() walks the module tree every call, which cost ~0.1 ms
         # a step on the 2-D nets (a twentieth of a step) when the norms asked for it each time.
         self._g_params = list(self.generator.parameters())
@@ -128,6 +129,10 @@ class Trainer:
         self.steps_done = 0
         self.diverged = False
         self.last_stats: StepStats | None = None
+
+    def _build_discriminator(self) -> torch.nn.Module:
+        """D (a VAE puts its encoder in this slot)."""
+        return build_discriminator(self.config)
 
     def _make_eval_batch(self) -> None:
         """A fixed noise batch and real batch, so frames and metrics compare like with like."""
@@ -148,6 +153,12 @@ class Trainer:
         self.opt_d = build_optimizer(
             cfg.optimizer_d, self.discriminator.parameters(), cfg.lr_d, cfg.betas_d
         )
+
+    @property
+    def surface_kind(self) -> str:
+        """What ``surface`` shows: D's probability, a critic's score (no fixed scale), or (a
+        VAE) the model's density."""
+        return "critic" if self.loss.critic else "discriminator"
 
     @property
     def is_image(self) -> bool:
@@ -243,7 +254,10 @@ class Trainer:
         if plan.rebuilt:
             # Build the new run completely before giving up the old one: if it fails (MNIST
             # missing, out of memory) this Trainer is still the old, working run.
-            fresh = Trainer(config)
+            from playground.engine.models import make_trainer
+
+            fresh = make_trainer(config)
+            self.__class__ = type(fresh)  # a new model (GAN ↔ VAE) is another Trainer class
             self.__dict__.update(fresh.__dict__)
             self.judge = self.kind.judge(self)  # judge this Trainer, not the husk it came from
             return plan

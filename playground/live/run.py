@@ -15,6 +15,7 @@ import numpy as np
 
 from playground.engine.checkpoint import checkpoint_bytes, load_checkpoint
 from playground.engine.config import TrainConfig
+from playground.engine.models import make_trainer
 from playground.engine.trainer import ApplyResult, Trainer
 from playground.live.film import Film, FilmReel
 from playground.live.snapshot import HISTORY_KEYS, METRIC_KEYS, Snapshot, ViewOptions, frozen
@@ -54,7 +55,7 @@ class LiveRun:
 
     def __init__(self, session_id: str, config: TrainConfig) -> None:
         self.session_id = session_id
-        self.trainer = Trainer(config)
+        self.trainer = make_trainer(config)
         self.playing = False
         self.pacer = Pacer()
         self.message = "ready: press Play"
@@ -255,7 +256,8 @@ class LiveRun:
             message=self.message,
             config=trainer.config,
             bounds=trainer.sampler.bounds,
-            critic=trainer.loss.critic,
+            critic=trainer.surface_kind == "critic",
+            surface_kind=trainer.surface_kind,
             history={k: frozen(np.asarray(v, dtype=np.float32)) for k, v in self.history.items()},
             metrics=dict(self.last_metrics),
             iters_per_s=round(self.iters_per_s(), 1),

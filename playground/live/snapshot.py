@@ -64,6 +64,7 @@ class Snapshot:
     grid_rows: tuple[int, ...] = ()  # cGAN: the digit each grid row shows
     data_note: str = ""  # images: which data it trains on (e.g. only the 10k test set)
     faulted: bool = False  # the worker caught an error in this run: paused until Reset
+    surface_kind: str = "discriminator"  # or "critic" (no fixed scale), "density" (a VAE)
 
 
 def frozen(array: np.ndarray | None) -> np.ndarray | None:

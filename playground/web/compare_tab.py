@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import gradio as gr
 
-from playground.engine.config import OPTIMIZERS, ConfigError, TrainConfig, check_comparable
+from playground.engine.config import MODELS, OPTIMIZERS, ConfigError, TrainConfig, check_comparable
 from playground.engine.data import dataset_problem
 from playground.engine.losses import LOSSES
 from playground.live.session import PlaygroundFullError, Session, SessionManager
@@ -29,7 +29,7 @@ from playground.web.tab_state import TabViews
 from playground.web.viz import curves_figure, live_figure
 
 B_FIELDS = ("loss", "lr_g", "lr_d", "optimizer_g", "optimizer_d", "n_critic", "gp_lambda",
-            "spectral_norm")
+            "spectral_norm", "model")
 
 
 def compare_key(session_hash: str) -> str:
@@ -116,6 +116,7 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
             gr.Slider(1, 10, step=1, label="B: n_critic", elem_id="b-n-critic"),
             gr.Number(label="B: gradient penalty λ", elem_id="b-gp-lambda"),
             gr.Checkbox(label="B: spectral norm", elem_id="b-sn"),
+            gr.Dropdown(list(MODELS), label="B: model (gan or vae)", elem_id="b-model"),
         ]
     with gr.Accordion("B's whole config (JSON), and a link to this comparison", open=False):
         b_json = gr.Code("", language="json", label="B", elem_id="b-json", interactive=True)

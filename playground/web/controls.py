@@ -36,6 +36,8 @@ CONTROL_FIELDS = (
     "n_critic",
     "gp_lambda",
     "clip",
+    "model",
+    "beta",
     "seed",
 )
 LOG_FIELDS = frozenset({"lr_g", "lr_d"})  # shown as log10 sliders

@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 import plotly
 
-from playground.engine.config import ACTIVATIONS, ARCHITECTURES, OPTIMIZERS, TrainConfig
+from playground.engine.config import ACTIVATIONS, ARCHITECTURES, MODELS, OPTIMIZERS, TrainConfig
 from playground.engine.data import DATASET_DESCRIPTIONS, DATASET_NAMES
 from playground.engine.losses import LOSSES
 from playground.presets import load_preset, preset_names
@@ -135,6 +135,10 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
             c["gp_lambda"] = gr.Number(default.gp_lambda, label="gradient penalty λ (wgan-gp)",
                                        elem_id="gp-lambda")
             c["clip"] = gr.Number(default.clip, label="weight clip c (wgan)")
+            c["model"] = gr.Dropdown(list(MODELS), value=default.model, elem_id="model",
+                                     label="model", info="vae: the same nets as encoder and "
+                                     "decoder, for comparison")
+            c["beta"] = gr.Number(default.beta, label="KL weight beta (vae)", elem_id="beta")
     return c
 
 

@@ -57,7 +57,12 @@ def _polylines(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def surface_trace(snap: Snapshot) -> dict[str, Any]:
     """D's opinion as a uint8 heatmap behind the points, with a legend that says which is real."""
     surface = np.nan_to_num(snap.surface, nan=0.5)
-    if snap.critic:  # scores have no fixed scale: stretch this frame's range
+    ticks = ["fake", "real"]
+    if snap.surface_kind == "density":  # a VAE: where its decoder puts samples, peak = 1
+        scaled = surface
+        title = "model density<br>(VAE decoder)"
+        ticks = ["none", "most"]
+    elif snap.critic:  # scores have no fixed scale: stretch this frame's range
         low, high = float(surface.min()), float(surface.max())
         scaled = (surface - low) / (high - low) if high > low else np.full_like(surface, 0.5)
         title = "critic score<br>low → high<br>(high = 'real')"
@@ -82,7 +87,7 @@ def surface_trace(snap: Snapshot) -> dict[str, Any]:
         "colorbar": {
             "title": {"text": title, "side": "top"},
             "tickvals": [0, 255],
-            "ticktext": ["fake", "real"],
+            "ticktext": ticks,
             "len": 0.5,
             "thickness": 12,
         },
@@ -183,6 +188,9 @@ IMAGE_PANELS = (
 def curve_panels(snap: Snapshot) -> list[tuple]:
     """The panels for this kind of run, with the critic's Wasserstein estimate where it has one."""
     panels = list(IMAGE_PANELS if snap.digit_grid is not None else POINT_PANELS)
+    if snap.config.model == "vae":  # its two loss terms, where a GAN has D's and G's losses
+        panels[0] = ("losses", None, ("d_loss", "reconstruction", "#d95f02"),
+                     ("g_loss", "KL (× beta in the loss)", FAKE_COLOUR))
     if snap.critic and np.isfinite(snap.history["wasserstein"]).any():
         panels[0] = panels[0] + (("wasserstein", "Wasserstein estimate", "#666666"),)
     return panels
