@@ -19,6 +19,7 @@ from typing import Any
 
 from playground.engine.config import TrainConfig
 from playground.engine.trainer import ApplyResult, plan_change
+from playground.live.cpus import worker_count
 from playground.live.snapshot import Snapshot, ViewOptions
 from playground.live.worker import worker_main
 
@@ -272,7 +273,7 @@ class SessionManager:
         ttl_s: float | None = None,
     ) -> None:
         env = os.environ
-        self.n_workers = workers or int(env.get("PLAYGROUND_WORKERS", 0)) or (os.cpu_count() or 1)
+        self.n_workers = workers or worker_count(env)
         self.max_sessions = max_sessions or int(env.get("PLAYGROUND_MAX_SESSIONS", 16))
         self.ttl_s = ttl_s or float(env.get("PLAYGROUND_SESSION_TTL_S", 900))
         self.stopping = False
