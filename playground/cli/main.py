@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch
 
+from playground import __version__
 from playground.cli.runner import train_run, write_run
 from playground.engine.config import ConfigError, apply_overrides
 from playground.engine.data.mnist import MnistError
@@ -27,7 +28,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m playground", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m playground", description=__doc__.splitlines()[0],
+                     epilog="Without a command (`gan-playground`, `python -m playground`) the "
+                            "web app starts.")
+    parser.add_argument("--version", action="version", version=f"gan-playground {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     train = commands.add_parser("train", help="train a preset headless and write its results")
     train.add_argument("--preset", required=True, help="preset name or path to a JSON file")

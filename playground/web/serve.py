@@ -1,0 +1,40 @@
+"""Start the web app: the body of ``python app.py`` and of the ``gan-playground`` command.
+
+Binds to 0.0.0.0 on Spaces (``SPACE_ID``) or when ``GRADIO_SERVER_NAME`` says so, to 127.0.0.1
+otherwise; ``GRADIO_SERVER_PORT`` picks the port (7860). Needs no internet: analytics off,
+plotly.js served from the installed package.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Mapping
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def server_host(env: Mapping[str, str]) -> str:
+    """Where to listen: as told, else everywhere on Spaces, else this machine only."""
+    if env.get("GRADIO_SERVER_NAME"):
+        return env["GRADIO_SERVER_NAME"]
+    return "0.0.0.0" if env.get("SPACE_ID") else "127.0.0.1"
+
+
+def serve() -> None:
+    """Start the worker processes and the Gradio server; blocks until the server stops."""
+    from playground.live.session import SessionManager
+    from playground.web.page import build_app, launch_kwargs
+
+    # SIGTERM (a container stopping, `timeout`, `kill`) unwinds through `finally`, which stops
+    # the worker processes; they also exit by themselves if this process dies harder.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    manager = SessionManager().start()
+    demo = build_app(manager)
+    port = int(os.environ.get("GRADIO_SERVER_PORT", 7860))
+    demo.queue(default_concurrency_limit=8)
+    try:
+        demo.launch(server_name=server_host(os.environ), server_port=port, **launch_kwargs())
+    finally:
+        manager.shutdown()
