@@ -63,7 +63,9 @@ def test_the_wheel_holds_every_module_and_data_file(root, installed):
     presets = {f"playground/preset_files/{p.name}" for p in (root / "presets").glob("*.json")}
     assert presets and presets <= names, sorted(presets - names)
     for data in ("playground/engine/weights/mnist_lenet.pt",
-                 "playground/web/static/live_plot.js"):
+                 "playground/web/static/live_plot.js",
+                 "playground/engine/data/mnist_t10k/t10k-images-idx3-ubyte.gz",
+                 "playground/engine/data/mnist_t10k/t10k-labels-idx1-ubyte.gz"):
         assert data in names, data
 
 
@@ -97,6 +99,23 @@ def test_a_tiny_training_run(installed):
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["steps"] == 5
     assert (out / "samples.npy").is_file()
+
+
+def test_mnist_on_a_fresh_machine_without_internet(installed, tmp_path):
+    """No MNIST_DIR, an empty HOME, offline: the installed package trains on its own copy of
+    the MNIST test set, and metrics.json says so."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "PYTHONHOME", "MNIST_DIR", "XDG_CACHE_HOME")}
+    env.update(HOME=str(tmp_path), PLAYGROUND_OFFLINE="1")
+    out = tmp_path / "digits"
+    result = subprocess.run([str(installed["venv"] / "bin" / "gan-playground"), "train",
+                             "--preset", "mnist-cgan", "--steps", "5", "--out", str(out)],
+                            cwd=installed["tmp"], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert "MNIST test set (10,000 images)" in metrics["data"]
+    assert (out / "samples.png").is_file()
 
 
 def test_a_bad_argument_exits_2_with_one_line(installed):

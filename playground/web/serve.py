@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from collections.abc import Mapping
+
+from playground.engine.data.mnist import FILES, MIRROR, MnistError, fetch_training_set
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -22,6 +25,25 @@ def server_host(env: Mapping[str, str]) -> str:
     return "0.0.0.0" if env.get("SPACE_ID") else "127.0.0.1"
 
 
+def start_mnist_fetch(base_url: str = MIRROR, checksums: Mapping[str, str] = FILES
+                      ) -> threading.Thread:
+    """Fetch MNIST's 60k training set into the cache in a background thread, so no user
+    request ever waits on the network; runs started after it lands train on it (until then,
+    on the shipped 10k test set, and the page says so). One line on stderr says what happened;
+    a failure (no internet, a corrupt download) leaves nothing behind and nothing retries."""
+
+    def fetch() -> None:
+        try:
+            message = fetch_training_set(base_url, checksums)
+        except (OSError, MnistError) as exc:
+            message = f"not fetched ({exc}); runs use the MNIST that is here"
+        print(f"MNIST training set: {message}", file=sys.stderr, flush=True)
+
+    thread = threading.Thread(target=fetch, name="mnist-fetch", daemon=True)
+    thread.start()
+    return thread
+
+
 def serve() -> None:
     """Start the worker processes and the Gradio server; blocks until the server stops."""
     from playground.live.session import SessionManager
@@ -31,6 +53,7 @@ def serve() -> None:
     # the worker processes; they also exit by themselves if this process dies harder.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     manager = SessionManager().start()
+    start_mnist_fetch()
     demo = build_app(manager)
     port = int(os.environ.get("GRADIO_SERVER_PORT", 7860))
     demo.queue(default_concurrency_limit=8)
