@@ -46,12 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--out", required=True, type=Path, help="output folder")
     train.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
-    sweep = commands.add_parser("sweep", help="run a preset over several seeds, in parallel")
+    sweep = commands.add_parser("sweep", help="run a preset over seeds (and a grid), in parallel")
     sweep.add_argument("--preset", required=True, help="preset name or path to a JSON file")
     sweep.add_argument("--seeds", type=int, default=5, help="how many seeds (0, 1, ...)")
     sweep.add_argument("--steps", type=int, help="override the preset's number of steps")
     sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    sweep.add_argument("--processes", type=int, help="parallel runs (default: core count)")
+    sweep.add_argument("--grid", action="append", default=[], metavar="FIELD=V1,V2",
+                       help="sweep a field over values (repeatable: every combination runs, "
+                            "each with every seed)")
+    sweep.add_argument("--processes", type=int,
+                       help="parallel runs (default: the CPUs this process may use)")
+    sweep.add_argument("--backend", choices=("local", "ray"), default="local",
+                       help="local process pool (default) or Ray (pip install \".[cluster]\")")
+    sweep.add_argument("--address", help="Ray cluster address (default: a local Ray instance)")
     sweep.add_argument("--out", required=True, type=Path, help="output folder")
     compare = commands.add_parser("compare", help="train a pair preset's runs A and B")
     compare.add_argument("--preset", required=True, help="pair preset name or JSON file")
@@ -111,21 +118,45 @@ def _check_out(path: Path) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from playground.cli.sweep import format_summary, run_seeds, write_sweep
+    from playground.cli.sweep import (
+        format_summary,
+        grid_configs,
+        parse_grid,
+        run_configs,
+        write_sweep,
+    )
 
     preset, config = _resolve(args)
     if not 1 <= args.seeds <= 1000:
         raise ConfigError("--seeds", args.seeds, "a whole number from 1 to 1,000")
     if args.processes is not None and args.processes < 1:
         raise ConfigError("--processes", args.processes, "a whole number ≥ 1")
+    if args.address and args.backend != "ray":
+        raise ConfigError("--address", args.address, "used with --backend ray only")
+    grid = parse_grid(args.grid)
+    configs = grid_configs(config, grid, list(range(args.seeds)))
     _check_out(args.out)
     _fetch_mnist(config.dataset == "mnist")
-    results = run_seeds(config, list(range(args.seeds)), args.processes)
-    summary = write_sweep(results, args.out)
+    bar = _progress_bar(len(configs), f"{preset.name} sweep")
+    try:
+        results = run_configs(configs, args.processes, args.backend, args.address,
+                              progress=(lambda: bar.update(1)) if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    fields = tuple(grid)
+    summary = write_sweep(results, args.out, fields)
     for result in results:
-        print(f"seed {result.config.seed}: {metric_summary(result.metrics)},"
-              f" {result.metrics['wall_s']:.1f} s")
-    print(f"{preset.name}: {format_summary(summary)} → {args.out}")
+        params = result.config.to_dict()
+        name = " ".join([*(f"{k}={params[k]}" for k in fields), f"seed {result.config.seed}"])
+        print(f"{name}: {metric_summary(result.metrics)}, {result.metrics['wall_s']:.1f} s")
+    for point in summary.get("points", []):
+        params = " ".join(f"{k}={v}" for k, v in point["params"].items())
+        print(f"{params}: {format_summary(point['summary'])}")
+    total = format_summary(summary)
+    if fields:  # the overall line counts runs, not seeds
+        total = total.replace(f"{summary['runs']} seeds", f"{summary['runs']} runs", 1)
+    print(f"{preset.name}: {total} → {args.out}")
     return 0
 
 
