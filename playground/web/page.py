@@ -35,7 +35,6 @@ from playground.web.inputs import explain_wrong_inputs
 from playground.web.layout import (
     CSS,
     FRAME_INTERVAL_S,
-    PLOTLY_JS,
     build_controls,
     dataset_text,
     loss_text,
@@ -44,13 +43,13 @@ from playground.web.layout import (
     share_query,
     status_html,
 )
+from playground.web.scripts import PlotlyScript
 from playground.web.viz import curves_figure, live_figure
 
 
 def build_app(manager: SessionManager) -> gr.Blocks:
     """The whole page. ``manager`` owns the sessions (and their worker processes)."""
     explain_wrong_inputs()
-    gr.set_static_paths([str(PLOTLY_JS.parent)])
     default = load_preset(DEFAULT_PRESET).config
 
     def session_for(request: gr.Request) -> Session | None:
@@ -371,4 +370,4 @@ def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if env is None else env
     limit = int(env.get("PLAYGROUND_MAX_UPLOAD_BYTES") or MAX_CHECKPOINT_BYTES)
     return {"css": CSS, "theme": gr.themes.Soft(), "max_file_size": limit,
-            "app_kwargs": {"middleware": [Middleware(BodyLimit)]}}
+            "app_kwargs": {"middleware": [Middleware(BodyLimit), Middleware(PlotlyScript)]}}
