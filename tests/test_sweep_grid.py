@@ -65,6 +65,13 @@ def test_cli_grid_errors_are_one_line(root, tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
     result = sweep(root, tmp_path / "x", "--address", "auto")
     assert result.returncode == 2 and "--backend ray" in result.stderr
+    fake = tmp_path / "fake" / "ray"  # a machine without Ray: its import fails
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('no ray here')\n")
+    result = sweep(root, tmp_path / "x", "--seeds", "1", "--backend", "ray",
+                   env={"PYTHONPATH": str(fake.parent)})
+    assert result.returncode == 2 and 'pip install ".[cluster]"' in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def read(out):

@@ -26,7 +26,8 @@ def _import_ray() -> Any:
     try:
         import ray
     except ImportError:
-        raise ConfigError("--backend", "ray", 'Ray installed: pip install ".[cluster]"') from None
+        raise ConfigError("--backend", "ray", 'Ray is not installed here (pip install ".[cluster]")'
+                          ) from None
     return ray
 
 
