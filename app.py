@@ -1,42 +1,15 @@
 """GAN Playground: the web app (Hugging Face Spaces' ``app_file``).
 
-Binds to 0.0.0.0 on Spaces (``SPACE_ID``) or when ``GRADIO_SERVER_NAME`` says so, to 127.0.0.1
-otherwise. Needs no internet: analytics off, plotly.js served from the installed package.
+The body lives in ``playground/web/serve.py`` (shared with the ``gan-playground`` command); it
+turns Gradio's analytics off before Gradio is imported.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
-from collections.abc import Mapping
+from playground.web.serve import serve as main
+from playground.web.serve import server_host
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-
-
-def server_host(env: Mapping[str, str]) -> str:
-    """Where to listen: as told, else everywhere on Spaces, else this machine only."""
-    if env.get("GRADIO_SERVER_NAME"):
-        return env["GRADIO_SERVER_NAME"]
-    return "0.0.0.0" if env.get("SPACE_ID") else "127.0.0.1"
-
-
-def main() -> None:
-    from playground.live.session import SessionManager
-    from playground.web.page import build_app, launch_kwargs
-
-    # SIGTERM (a container stopping, `timeout`, `kill`) unwinds through `finally`, which stops
-    # the worker processes; they also exit by themselves if this process dies harder.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    manager = SessionManager().start()
-    demo = build_app(manager)
-    port = int(os.environ.get("GRADIO_SERVER_PORT", 7860))
-    demo.queue(default_concurrency_limit=8)
-    try:
-        demo.launch(server_name=server_host(os.environ), server_port=port, **launch_kwargs())
-    finally:
-        manager.shutdown()
-
+__all__ = ["main", "server_host"]
 
 if __name__ == "__main__":
     main()

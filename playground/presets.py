@@ -13,7 +13,10 @@ from pathlib import Path
 
 from playground.engine.config import ConfigError, TrainConfig, check_comparable
 
-PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
+# Installed (a wheel maps the repository's presets/ to playground/preset_files), else the checkout.
+_INSTALLED_PRESETS = Path(__file__).resolve().parent / "preset_files"
+PRESET_DIR = (_INSTALLED_PRESETS if _INSTALLED_PRESETS.is_dir()
+              else Path(__file__).resolve().parent.parent / "presets")
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,7 @@ def test_choosing_mnist_without_its_files_says_where_to_put_them(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     process, url = start_app({"MNIST_DIR": str(empty), "PLAYGROUND_OFFLINE": "1",
+                              "PLAYGROUND_SHIPPED_MNIST": "0",  # MNIST missing everywhere
                               "XDG_CACHE_HOME": str(tmp_path / "cache")})
     try:
         client = Client(url, verbose=False)

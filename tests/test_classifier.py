@@ -30,7 +30,7 @@ from playground.engine.image_metrics import (
 
 @pytest.fixture(scope="module")
 def mnist():
-    data = load_mnist(prefer="test", allow_download=False)  # the shared 10k set
+    data = load_mnist(prefer="test")  # the shared 10k set
     return to_unit_range(data.images), torch.from_numpy(data.labels.astype(np.int64))
 
 
@@ -150,7 +150,7 @@ def test_flat_images_are_accepted(mnist, classifier):
 
 
 def test_training_is_deterministic_for_a_seed():
-    data = load_mnist(prefer="train", allow_download=False)
+    data = load_mnist(prefer="train")
     runs = [train_classifier(data, epochs=1, seed=3, limit=256)[0] for _ in range(2)]
     for (name, a), b in zip(runs[0].state_dict().items(), runs[1].state_dict().values()):
         assert torch.equal(a, b), name
@@ -179,7 +179,7 @@ def test_cli_without_mnist_exits_2_with_one_line(root, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     env = {"HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
-           "MNIST_DIR": str(empty)}
+           "MNIST_DIR": str(empty), "PLAYGROUND_SHIPPED_MNIST": "0"}  # MNIST nowhere
     result = run_cli(root, "train-classifier", "--epochs", "1", "--out", str(tmp_path / "x.pt"),
                      env=env)
     assert result.returncode == 2

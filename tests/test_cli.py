@@ -241,7 +241,8 @@ def test_missing_mnist_is_one_clear_line(root, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     env = dict(__import__("os").environ, MNIST_DIR=str(empty), HOME=str(tmp_path),
-               XDG_CACHE_HOME=str(tmp_path / "cache"), PLAYGROUND_OFFLINE="1")
+               XDG_CACHE_HOME=str(tmp_path / "cache"), PLAYGROUND_OFFLINE="1",
+               PLAYGROUND_SHIPPED_MNIST="0")
     result = subprocess.run([sys.executable, "-m", "playground", "train", "--preset",
                              "mnist-dcgan", "--steps", "5", "--out", str(tmp_path / "o")],
                             cwd=root, capture_output=True, text=True, timeout=120, env=env)

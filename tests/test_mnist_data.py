@@ -34,7 +34,7 @@ def test_reads_the_real_test_set():
 
 def test_lookup_uses_mnist_dir_and_says_it_is_the_test_set(monkeypatch):
     monkeypatch.setenv("MNIST_DIR", str(SHARED))
-    data = load_mnist(allow_download=False)
+    data = load_mnist()
     assert data.split == "test" and data.source == SHARED
 
 
@@ -44,13 +44,14 @@ def test_cache_is_second(monkeypatch, tmp_path):
     cache.mkdir(parents=True)
     for name in T10K:
         shutil.copy(SHARED / name, cache / name)
-    assert load_mnist(allow_download=False).source == cache
+    assert load_mnist().source == cache
 
 
 def test_missing_everywhere_says_where_to_put_files(monkeypatch, tmp_path):
     monkeypatch.setenv("MNIST_DIR", str(tmp_path / "empty"))
+    monkeypatch.setenv("PLAYGROUND_SHIPPED_MNIST", "0")  # refuse the package's copy
     with pytest.raises(MnistError, match="MNIST_DIR") as info:
-        load_mnist(allow_download=False)
+        load_mnist()
     assert "t10k-images-idx3-ubyte.gz" in str(info.value)
 
 
@@ -115,7 +116,122 @@ def test_corrupted_download_is_rejected_and_discarded(server, tmp_path):
     assert list(target.iterdir()) == []
 
 
-def test_offline_download_failure_says_where_to_put_files(monkeypatch, tmp_path):
-    monkeypatch.setenv("MNIST_DIR", str(tmp_path / "nothing"))
-    with pytest.raises(MnistError, match="download failed"):
-        load_mnist(base_url="http://127.0.0.1:9/")
+def test_the_shipped_test_set_is_the_real_one():
+    """The package's copy: the same bytes as the shared set, and an MD5SUMS that agrees."""
+    for name in T10K:
+        assert mnist.md5(mnist.SHIPPED_DIR / name) == mnist.FILES[name] == mnist.md5(SHARED / name)
+    sums = dict(line.split()[::-1] for line in (mnist.SHIPPED_DIR / "MD5SUMS").read_text()
+                .splitlines())
+    assert sums == {name: mnist.FILES[name] for name in T10K}
+
+
+def no_network(*args, **kwargs):
+    raise AssertionError("MNIST lookup must never touch the network")
+
+
+def test_offline_fresh_home_uses_the_shipped_test_set(monkeypatch, tmp_path):
+    """A fresh machine: no MNIST_DIR, an empty HOME and cache, no network. Digits anyway."""
+    monkeypatch.delenv("MNIST_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("PLAYGROUND_OFFLINE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(mnist.urllib.request, "urlopen", no_network)
+    data = load_mnist()
+    assert data.source == mnist.SHIPPED_DIR and data.split == "test"
+    assert data.images.shape == (10_000, 28, 28)
+    assert data.labels[:8].tolist() == [7, 2, 1, 0, 4, 1, 4, 9]
+    from playground.engine.data.images import MnistSampler
+
+    assert "test set" in MnistSampler().note
+
+
+def test_a_corrupt_shipped_file_is_a_clear_error_naming_it(monkeypatch, tmp_path):
+    shipped = tmp_path / "mnist_t10k"
+    shipped.mkdir()
+    shutil.copy(SHARED / T10K[1], shipped / T10K[1])
+    data = bytearray((SHARED / T10K[0]).read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte: gzip may not even notice
+    (shipped / T10K[0]).write_bytes(bytes(data))
+    monkeypatch.setattr(mnist, "SHIPPED_DIR", shipped)
+    monkeypatch.delenv("MNIST_DIR", raising=False)
+    with pytest.raises(MnistError) as info:
+        load_mnist()
+    message = str(info.value)
+    assert str(shipped / T10K[0]) in message and "checksum mismatch" in message
+    assert "reinstall" in message and "MNIST_DIR" in message
+    shutil.copy(SHARED / T10K[0], shipped / T10K[0])
+    assert load_mnist().source == shipped  # whole again
+    (shipped / T10K[1]).unlink()
+    with pytest.raises(MnistError, match=f"{T10K[1]}: missing"):
+        load_mnist()
+
+
+@pytest.fixture
+def train_server(tmp_path):
+    """A local HTTP server with the t10k files under the training set's names (the fetch,
+    verify and rename logic does not care about the size), and a corrupted copy."""
+    root = tmp_path / "www"
+    (root / "good").mkdir(parents=True)
+    (root / "bad").mkdir()
+    sums = {}
+    for test_name, train_name in zip(T10K, mnist.TRAIN_FILES):
+        shutil.copy(SHARED / test_name, root / "good" / train_name)
+        data = bytearray((SHARED / test_name).read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        (root / "bad" / train_name).write_bytes(bytes(data))
+        sums[train_name] = mnist.md5(SHARED / test_name)
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/", sums
+    httpd.shutdown()
+
+
+@pytest.fixture
+def fresh(monkeypatch, tmp_path):
+    monkeypatch.delenv("MNIST_DIR", raising=False)
+    monkeypatch.delenv("PLAYGROUND_OFFLINE", raising=False)
+    return tmp_path
+
+
+def test_the_background_fetch_lands_the_training_set_in_the_cache(train_server, fresh, capsys):
+    from playground.web.serve import start_mnist_fetch
+
+    url, sums = train_server
+    assert load_mnist().split == "test"  # before: the shipped set
+    start_mnist_fetch(url + "good/", {**mnist.FILES, **sums}).join(timeout=60)
+    cache = mnist.cache_dir()
+    assert sorted(p.name for p in cache.iterdir()) == sorted(mnist.TRAIN_FILES)  # no .part
+    data = load_mnist()
+    assert data.split == "train" and data.source == cache
+    assert "fetched the MNIST training set" in capsys.readouterr().err
+    # a second start-up finds it there and fetches nothing
+    start_mnist_fetch("http://127.0.0.1:9/", sums).join(timeout=60)
+    assert "skipped: the training set is in" in capsys.readouterr().err
+
+
+def test_a_corrupt_fetch_leaves_nothing_and_the_shipped_set_serves(train_server, fresh, capsys):
+    from playground.web.serve import start_mnist_fetch
+
+    url, sums = train_server
+    start_mnist_fetch(url + "bad/", {**mnist.FILES, **sums}).join(timeout=60)
+    assert "checksum mismatch" in capsys.readouterr().err
+    assert list(mnist.cache_dir().iterdir()) == []
+    assert load_mnist().source == mnist.SHIPPED_DIR
+
+
+def test_no_fetch_offline_or_when_mnist_dir_holds_mnist(fresh, monkeypatch):
+    monkeypatch.setattr(mnist.urllib.request, "urlopen", no_network)
+    monkeypatch.setenv("PLAYGROUND_OFFLINE", "1")
+    assert mnist.fetch_training_set().startswith("skipped: PLAYGROUND_OFFLINE")
+    monkeypatch.delenv("PLAYGROUND_OFFLINE")
+    monkeypatch.setenv("MNIST_DIR", str(SHARED))
+    assert mnist.fetch_training_set().startswith("skipped: MNIST_DIR")
+
+
+def test_an_unreachable_mirror_is_an_error_the_app_reports(fresh):
+    with pytest.raises(OSError):
+        mnist.fetch_training_set("http://127.0.0.1:9/", timeout=5)
+    assert not mnist.cache_dir().exists() or list(mnist.cache_dir().iterdir()) == []

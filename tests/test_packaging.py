@@ -24,8 +24,36 @@ def test_spaces_front_matter(root):
     assert len(meta["short_description"]) <= 60
 
 
-def test_torch_is_pinned_to_the_cpu_build_on_disk(root):
-    assert re.search(r"^torch==2\.13\.0$", (root / "requirements.txt").read_text(), re.M)
+def requirement_lines(path) -> list[str]:
+    """Non-comment lines of a pip requirements file, inline comments dropped."""
+    lines = (line.split(" #")[0].strip() for line in path.read_text().splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def torch_pin(path) -> str:
+    pins = [line for line in requirement_lines(path) if re.match(r"torch\b", line)]
+    assert len(pins) == 1, f"{path.name}: expected one torch line, found {pins}"
+    match = re.fullmatch(r"torch==(\d+\.\d+\.\d+)", pins[0])
+    assert match, f"{path.name}: torch must be pinned with ==, found {pins[0]!r}"
+    return match.group(1)
+
+
+def test_torch_is_pinned_exactly(root):
+    assert torch_pin(root / "requirements.txt") == "2.13.0"
+
+
+def test_pre_requirements_pin_the_same_torch_from_the_cpu_index(root):
+    """Spaces run pre-requirements.txt first: it must take the CPU wheel of the very version
+    requirements.txt pins, or the second pip run would replace it with PyPI's CUDA build."""
+    pre = root / "pre-requirements.txt"
+    assert torch_pin(pre) == torch_pin(root / "requirements.txt")
+    assert "--index-url https://download.pytorch.org/whl/cpu" in requirement_lines(pre)
+
+
+def test_requirements_name_no_index(root):
+    """An unreachable extra index makes pip retry for minutes: requirements.txt names none."""
+    for line in requirement_lines(root / "requirements.txt"):
+        assert not line.startswith("-"), line
 
 
 def test_readme_opens_with_the_two_setup_commands(root):

@@ -117,6 +117,7 @@ def test_a_run_that_cannot_restart_says_why_on_the_page(tmp_path):
     for source in Path(os.environ["MNIST_DIR"]).glob("t10k-*"):
         (mnist / source.name).symlink_to(source.resolve())
     app, url = start_app({"MNIST_DIR": str(mnist), "PLAYGROUND_OFFLINE": "1",
+                          "PLAYGROUND_SHIPPED_MNIST": "0",  # no fallback once MNIST_DIR empties
                           "XDG_CACHE_HOME": str(tmp_path / "cache")})
     try:
         client = Client(url, verbose=False)

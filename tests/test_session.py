@@ -264,6 +264,7 @@ def test_a_run_that_cannot_start_says_why_and_recovers(tmp_path, monkeypatch):
     starts it."""
     monkeypatch.setenv("MNIST_DIR", str(tmp_path))
     monkeypatch.setenv("PLAYGROUND_OFFLINE", "1")
+    monkeypatch.setenv("PLAYGROUND_SHIPPED_MNIST", "0")  # MNIST missing everywhere
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     from playground.presets import load_preset
 

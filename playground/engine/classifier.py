@@ -136,7 +136,7 @@ def _train_and_test_sets(
     if data.split == "train":
         test = read_split(data.source, "test")
         if test is None:
-            found = load_mnist(prefer="test", allow_download=False)
+            found = load_mnist(prefer="test")
             test = found if found.split == "test" else None
         if test is not None:
             return (data, test, f"MNIST train split ({len(data.labels):,} images)",

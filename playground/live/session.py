@@ -20,6 +20,7 @@ from typing import Any
 from playground.engine.config import TrainConfig
 from playground.engine.trainer import ApplyResult, plan_change
 from playground.live import protocol as p
+from playground.live.cpus import worker_count
 from playground.live.film import FilmReel
 from playground.live.snapshot import Snapshot, ViewOptions
 from playground.live.worker import worker_main
@@ -288,7 +289,7 @@ class SessionManager:
         ttl_s: float | None = None,
     ) -> None:
         env = os.environ
-        self.n_workers = workers or int(env.get("PLAYGROUND_WORKERS", 0)) or (os.cpu_count() or 1)
+        self.n_workers = workers if workers is not None else worker_count(env)
         self.max_sessions = (max_sessions if max_sessions is not None
                              else int(env.get("PLAYGROUND_MAX_SESSIONS", 16)))
         self.ttl_s = ttl_s if ttl_s is not None else float(env.get("PLAYGROUND_SESSION_TTL_S",

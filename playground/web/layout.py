@@ -9,17 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
-import plotly
 
 from playground.engine.config import ACTIVATIONS, ARCHITECTURES, MODELS, OPTIMIZERS, TrainConfig
 from playground.engine.data import DATASET_DESCRIPTIONS, DATASET_NAMES
 from playground.engine.losses import LOSSES
 from playground.presets import load_preset, preset_names
 from playground.web.controls import config_to_query, to_control
+from playground.web.scripts import script_tag
 from playground.web.viz import status_fields
 
 FRAME_INTERVAL_S = 0.08  # ≥ 10 fresh frames/s where the machine allows
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 LIVE_PLOT_JS = (Path(__file__).parent / "static" / "live_plot.js").read_text()
 CSS = """
 .gp-status {font-size: 15px; padding: 6px 10px; border-radius: 6px; background: #f4f4f6;}
@@ -38,7 +37,7 @@ def plot_element(elem_id: str, drawable: bool = False, height: int = 520) -> gr.
             f'style="width:100%;min-height:{height}px"></div>'
         ),
         js_on_load=LIVE_PLOT_JS,
-        head=f'<script src="/gradio_api/file={PLOTLY_JS}"></script>',
+        head=script_tag(),  # plotly.js, served by scripts.PlotlyScript
         elem_id=elem_id,
         apply_default_css=False,
         padding=False,

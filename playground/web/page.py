@@ -36,7 +36,6 @@ from playground.web.inputs import explain_wrong_inputs
 from playground.web.layout import (
     CSS,
     FRAME_INTERVAL_S,
-    PLOTLY_JS,
     build_controls,
     dataset_text,
     loss_text,
@@ -46,6 +45,7 @@ from playground.web.layout import (
     status_html,
 )
 from playground.web.outcome import Outcome, Updates
+from playground.web.scripts import PlotlyScript
 from playground.web.tab_state import TabViews
 from playground.web.viz import curves_figure, live_figure
 
@@ -53,7 +53,6 @@ from playground.web.viz import curves_figure, live_figure
 def build_app(manager: SessionManager) -> gr.Blocks:
     """The whole page. ``manager`` owns the sessions (and their worker processes)."""
     explain_wrong_inputs()
-    gr.set_static_paths([str(PLOTLY_JS.parent)])
     default = load_preset(DEFAULT_PRESET).config
     tab_view = TabViews()  # what each tab was last shown
 
@@ -388,4 +387,4 @@ def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if env is None else env
     limit = int(env.get("PLAYGROUND_MAX_UPLOAD_BYTES") or MAX_CHECKPOINT_BYTES)
     return {"css": CSS, "theme": gr.themes.Soft(), "max_file_size": limit,
-            "app_kwargs": {"middleware": [Middleware(BodyLimit)]}}
+            "app_kwargs": {"middleware": [Middleware(BodyLimit), Middleware(PlotlyScript)]}}

@@ -55,7 +55,7 @@ def make_sampler(
 def dataset_problem(dataset: str) -> str | None:
     """Why ``dataset`` cannot be trained on here (MNIST's files are missing or corrupt), or
     None. The web process asks before sending a run to a worker, so the user gets the message
-    at once and the running session is left as it was. Reads (or downloads) MNIST once."""
+    at once and the running session is left as it was. Reads MNIST once; never downloads."""
     if not is_image_dataset(dataset):
         return None
     from playground.engine.data.images import MnistSampler

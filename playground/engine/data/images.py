@@ -8,11 +8,12 @@ worker holding eight MNIST sessions keeps one copy: 31 MB for the 10k set, 188 M
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import torch
 
-from playground.engine.data.mnist import MnistData, load_mnist
+from playground.engine.data.mnist import MnistData, locate_mnist, read_mnist
 
 IMAGE_SHAPE = (1, 28, 28)
 NUM_CLASSES = 10
@@ -24,14 +25,16 @@ def to_unit_range(images: np.ndarray) -> torch.Tensor:
     return (pixels / 127.5 - 1.0).reshape(-1, *IMAGE_SHAPE)
 
 
-@lru_cache(maxsize=1)
-def _mnist() -> MnistData:
-    return load_mnist(prefer="train")
+# Keyed by where the data lies: when the training set arrives in the cache (fetched in the
+# background), new runs read it while runs already going keep the set they started with.
+@lru_cache(maxsize=2)
+def _mnist(directory: Path, split: str) -> MnistData:
+    return read_mnist(directory, split)
 
 
 @lru_cache(maxsize=4)
-def _tensors(device: str) -> tuple[torch.Tensor, torch.Tensor]:
-    data = _mnist()
+def _tensors(device: str, directory: Path, split: str) -> tuple[torch.Tensor, torch.Tensor]:
+    data = _mnist(directory, split)
     images = to_unit_range(data.images).to(device)
     labels = torch.as_tensor(data.labels.astype(np.int64)).to(device)
     return images, labels
@@ -45,7 +48,8 @@ class MnistSampler:
     modes = None
 
     def __init__(self) -> None:
-        data = _mnist()  # raises MnistError (with where to put the files) before any training
+        self._where = locate_mnist(prefer="train")  # MnistError (where to put the files)
+        data = _mnist(*self._where)  # raises MnistError for a corrupt file, before training
         self.split = data.split
         self.size = len(data.labels)
 
@@ -54,13 +58,14 @@ class MnistSampler:
         """What the user should know about the data (e.g. that only the test set is here)."""
         if self.split == "test":
             return (f"training on the MNIST test set ({self.size:,} images): the 60k training "
-                    "set was not found")
+                    "set is not here (the app fetches it at start-up where the internet is "
+                    "reachable)")
         return f"MNIST training set, {self.size:,} images"
 
     def sample_labeled(
         self, n: int, generator: torch.Generator
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        images, labels = _tensors(str(generator.device))
+        images, labels = _tensors(str(generator.device), *self._where)
         index = torch.randint(len(labels), (n,), generator=generator, device=generator.device)
         return images[index], labels[index]
 

@@ -1,10 +1,12 @@
 """MNIST from IDX files, read by hand (no torchvision), with a careful lookup order.
 
-Where the files come from, in order: ``$MNIST_DIR``; the cache ``~/.cache/gan-playground/mnist``;
-a download of the official four files over HTTPS, each checked against its published MD5 and
-moved into the cache only once complete (temp file, then rename). Offline, the error says which
-files to put where. If only the 10,000-image test set is present, that is what is used, and
-``MnistData.split`` says so, so the UI can tell the user.
+Where the files come from, in order: ``$MNIST_DIR``; the cache ``~/.cache/gan-playground/mnist``
+(``$XDG_CACHE_HOME``); the 10,000-image test set shipped in this package
+(``mnist_t10k/``, MD5-checked on every read), so a fresh machine without internet still trains
+on real digits. Nothing here downloads while a user waits: ``fetch_training_set`` fetches the
+60k training set into the cache (each file to a temp file, checked against its published MD5,
+then renamed), and the app calls it in a background thread at start-up. ``MnistData.split``
+says which set was found, so the page and ``metrics.json`` can tell the user.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import struct
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -35,6 +37,8 @@ FILES = MappingProxyType({  # name → published MD5 of the .gz file
 SPLITS = MappingProxyType({"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
                            "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")})
 IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
+TRAIN_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
+SHIPPED_DIR = Path(__file__).resolve().parent / "mnist_t10k"  # package data: the t10k files
 
 
 class MnistError(RuntimeError):
@@ -123,8 +127,10 @@ def download(
     names: tuple[str, ...] = tuple(FILES),
     progress: Callable[[str, int, int], None] | None = None,
     timeout: float = 30.0,
+    checksums: Mapping[str, str] = FILES,
 ) -> None:
-    """Fetch ``names`` into ``target``: each to a temp file, MD5-checked, then renamed."""
+    """Fetch ``names`` into ``target``: each to a temp file, MD5-checked against
+    ``checksums``, then renamed (a reader never sees a partial file)."""
     target.mkdir(parents=True, exist_ok=True)
     for stale in target.glob(".*.part"):  # left by a download that was killed
         with contextlib.suppress(OSError):
@@ -132,7 +138,7 @@ def download(
                 stale.unlink()
     for name in names:
         final = target / name
-        if final.is_file() and md5(final) == FILES[name]:
+        if final.is_file() and md5(final) == checksums[name]:
             continue
         fd, tmp_name = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".part")
         tmp = Path(tmp_name)
@@ -148,15 +154,16 @@ def download(
                     if progress:
                         progress(name, done, total)
             got = md5(tmp)
-            if got != FILES[name]:
-                raise MnistError(f"{name}: checksum mismatch (got {got}, expected {FILES[name]})"
-                                 "; the download was corrupt and has been discarded")
+            if got != checksums[name]:
+                raise MnistError(f"{name}: checksum mismatch (got {got}, expected "
+                                 f"{checksums[name]}); the download was corrupt and has been "
+                                 "discarded")
             os.replace(tmp, final)
         finally:
             tmp.unlink(missing_ok=True)
 
 
-def _tqdm_progress() -> Callable[[str, int, int], None] | None:
+def tqdm_progress() -> Callable[[str, int, int], None] | None:
     try:
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - tqdm is a runtime dependency
@@ -175,38 +182,91 @@ def _tqdm_progress() -> Callable[[str, int, int], None] | None:
 
 def where_to_put_files() -> str:
     return (f"MNIST not found. Put the four files {', '.join(FILES)} (or at least the two t10k "
-            f"files) in a folder and set MNIST_DIR to it, or into {cache_dir()}; with internet "
-            f"access they are downloaded there automatically from {MIRROR}.")
+            f"files) in a folder and set MNIST_DIR to it, or into {cache_dir()}; the app fetches "
+            f"the training set there in the background where {MIRROR} can be reached.")
 
 
-def load_mnist(
-    prefer: str = "train",
-    base_url: str = MIRROR,
-    allow_download: bool | None = None,
-) -> MnistData:
-    """MNIST by the lookup order above; MnistError with instructions when there is none.
+def offline() -> bool:
+    """``PLAYGROUND_OFFLINE`` set (to anything but 0): never try the network."""
+    return os.environ.get("PLAYGROUND_OFFLINE", "") not in ("", "0")
 
-    ``allow_download`` None means: yes, unless ``PLAYGROUND_OFFLINE`` is set (to anything but
-    0), which tests and air-gapped machines use to fail at once instead of after a timeout.
-    """
-    if allow_download is None:
-        allow_download = os.environ.get("PLAYGROUND_OFFLINE", "") in ("", "0")
+
+def shipped_allowed() -> bool:
+    """False when ``PLAYGROUND_SHIPPED_MNIST=0``: then MNIST must come from ``MNIST_DIR`` or
+    the cache (for a run that must not quietly train on the 10k test set)."""
+    return os.environ.get("PLAYGROUND_SHIPPED_MNIST", "") != "0"
+
+
+def _places() -> list[Path]:
+    places = [Path(os.environ["MNIST_DIR"])] if os.environ.get("MNIST_DIR") else []
+    return [*places, cache_dir()]
+
+
+def _has_split(directory: Path, split: str) -> bool:
+    return all(_find(directory, stem) is not None for stem in SPLITS[split])
+
+
+def locate_mnist(prefer: str = "train") -> tuple[Path, str]:
+    """(folder, split) that ``load_mnist`` would read, without reading it: the first place in
+    the lookup order holding a whole split (``prefer`` first, then the other); MnistError
+    with instructions when there is none."""
     other = "test" if prefer == "train" else "train"
-    places = []
-    if os.environ.get("MNIST_DIR"):
-        places.append(Path(os.environ["MNIST_DIR"]))
-    places.append(cache_dir())
-    for place in places:
+    for place in _places():
         for split in (prefer, other):
-            data = read_split(place, split)
-            if data is not None:
-                return data
-    if allow_download:
-        try:
-            download(cache_dir(), base_url, progress=_tqdm_progress())
-        except OSError as exc:
-            raise MnistError(f"{where_to_put_files()} (download failed: {exc})") from None
-        data = read_split(cache_dir(), prefer) or read_split(cache_dir(), other)
-        if data is not None:
-            return data
+            if _has_split(place, split):
+                return place, split
+    if shipped_allowed():
+        return SHIPPED_DIR, "test"
     raise MnistError(where_to_put_files())
+
+
+def check_shipped(directory: Path = SHIPPED_DIR) -> None:
+    """The package's copy of the test set is whole: MnistError naming the damaged file."""
+    for name in (f"{stem}.gz" for stem in SPLITS["test"]):
+        path = directory / name
+        if not path.is_file():
+            raise MnistError(f"{path}: missing from the installed package; reinstall it, or set "
+                             "MNIST_DIR to a folder with MNIST")
+        got = md5(path)
+        if got != FILES[name]:
+            raise MnistError(f"{path}: checksum mismatch (got {got}, expected {FILES[name]}): "
+                             "the package's copy of MNIST is damaged; reinstall it, or set "
+                             "MNIST_DIR to a folder with MNIST")
+
+
+def read_mnist(directory: Path, split: str) -> MnistData:
+    """The split in ``directory`` (as ``locate_mnist`` names it), the shipped copy checked."""
+    if directory == SHIPPED_DIR:
+        check_shipped(directory)
+    data = read_split(directory, split)
+    if data is None:
+        raise MnistError(where_to_put_files())
+    return data
+
+
+def load_mnist(prefer: str = "train") -> MnistData:
+    """MNIST by the lookup order above (never downloads); MnistError with instructions."""
+    return read_mnist(*locate_mnist(prefer))
+
+
+def fetch_training_set(
+    base_url: str = MIRROR,
+    checksums: Mapping[str, str] = FILES,
+    timeout: float = 30.0,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> str:
+    """Download the 60k training set into the cache where it would be used; blocking (the app
+    runs it in a background thread at start-up). Returns what happened, in words; raises
+    MnistError or OSError when the download fails or is corrupt (nothing partial is left).
+
+    Skipped when ``PLAYGROUND_OFFLINE`` is set, when ``MNIST_DIR`` holds MNIST (it comes first
+    in the lookup, so a cached copy would never be read) or when the cache has it already."""
+    if offline():
+        return "skipped: PLAYGROUND_OFFLINE is set"
+    folder = os.environ.get("MNIST_DIR")
+    if folder and any(_has_split(Path(folder), split) for split in SPLITS):
+        return f"skipped: MNIST_DIR ({folder}) holds MNIST"
+    if _has_split(cache_dir(), "train"):
+        return f"skipped: the training set is in {cache_dir()}"
+    download(cache_dir(), base_url, TRAIN_FILES, progress, timeout, checksums)
+    return f"fetched the MNIST training set into {cache_dir()}"
