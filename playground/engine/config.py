@@ -81,6 +81,9 @@ class TrainConfig:
     n_critic: int = 1
     gp_lambda: float = 0.1
     clip: float = 0.01
+    # Levers for sharper, steadier samples (engine/ema.py; README "Levers"). 0 = off.
+    g_ema: float = 0.0  # decay of an average of G's weights; samples come from the average
+    lr_half_life: int = 0  # steps after which both learning rates have halved
     device: str = "auto"
     log_every: int = 100
     eval_samples: int = 2000
@@ -150,6 +153,7 @@ _INT_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType({
     "n_critic": (1, 100),
     "log_every": (1, 10_000_000),
     "eval_samples": (100, 100_000),
+    "lr_half_life": (0, 10_000_000),
 })
 
 # (low, high, low_inclusive)
@@ -158,6 +162,7 @@ _FLOAT_RANGES: Mapping[str, tuple[float, float, bool]] = MappingProxyType({
     "lr_d": (0.0, 10.0, False),
     "gp_lambda": (0.0, 1000.0, True),
     "clip": (0.0, 100.0, False),
+    "g_ema": (0.0, 0.9999, True),
 })
 
 _CHOICES: Mapping[str, tuple[str, ...]] = MappingProxyType({

@@ -17,8 +17,9 @@ import torch
 
 from playground.engine.config import TrainConfig
 from playground.engine.data import is_image_dataset, make_sampler
+from playground.engine.ema import lr_scale, make_average, scale_learning_rates
 from playground.engine.losses import LOSSES, Loss, gradient_penalty
-from playground.engine.metrics import decision_surface, mode_metrics
+from playground.engine.metrics import decision_surface, grid_divergences, mode_metrics
 from playground.engine.nets import build_discriminator, build_generator, build_optimizer
 
 # Fields whose change needs new networks (and so a fresh start).
@@ -120,6 +121,7 @@ class Trainer:
         self._g_params = list(self.generator.parameters())
         self._d_params = list(self.discriminator.parameters())
         self._build_optimizers()
+        self.g_average = make_average(self.generator, cfg.g_ema)
         self.data_rng = torch.Generator(device=self.device).manual_seed(cfg.seed)
         self.noise_rng = torch.Generator(device=self.device).manual_seed(cfg.seed + 1)
         self._make_eval_batch()
@@ -176,11 +178,16 @@ class Trainer:
         d_loss = g_loss = torch.zeros((), device=self.device)
         d_norm = g_norm = torch.zeros((), device=self.device)
         wasserstein = None
+        if cfg.lr_half_life:
+            scale_learning_rates([self.opt_g, self.opt_d], [cfg.lr_g, cfg.lr_d],
+                                 lr_scale(self.steps_done, cfg.lr_half_life))
         if train_d:
             for _ in range(cfg.n_critic):
                 d_loss, d_norm, wasserstein = self._discriminator_update(loss)
         if train_g:
             g_loss, g_norm = self._generator_update(loss)
+            if self.g_average is not None:
+                self.g_average.update(self.generator)
         values = torch.stack([d_loss.detach(), g_loss.detach(), d_norm, g_norm]).tolist()
         w = None if wasserstein is None or not loss.critic else float(wasserstein)
         diverged = not all(np.isfinite(values)) or (w is not None and not np.isfinite(w))
@@ -249,6 +256,11 @@ class Trainer:
             _set_hyperparameters(self.opt_d, config.lr_d, config.betas_d)
         if "eval_samples" in changed or "noise" in changed:
             self._make_eval_batch()
+        if "g_ema" in changed:
+            if config.g_ema == 0 or self.g_average is None:  # off, or on from G as it is now
+                self.g_average = make_average(self.generator, config.g_ema)
+            else:
+                self.g_average.decay = config.g_ema
         return plan
 
     def reset(self) -> None:
@@ -256,6 +268,16 @@ class Trainer:
         self._build()
 
     # --- views for metrics and plots ----------------------------------------------------
+
+    @property
+    def sampling_generator(self) -> torch.nn.Module:
+        """The G whose samples are shown and measured: the weight average when ``g_ema`` is
+        on (training always updates ``self.generator``)."""
+        return self.generator if self.g_average is None else self.g_average.module
+
+    def _sample(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        g = self.sampling_generator
+        return g(z) if labels is None else g(z, labels)
 
     @torch.no_grad()
     def generate(
@@ -270,12 +292,13 @@ class Trainer:
         z = self.eval_noise if noise is None else noise.to(self.device)
         if labels is None and self.eval_labels is not None:
             labels = self.eval_labels[: len(z)]
-        was_training = self.generator.training
-        self.generator.eval()
+        generator = self.sampling_generator
+        was_training = generator.training
+        generator.eval()
         try:
-            out = self._g(z, None if labels is None else labels.to(self.device))
+            out = self._sample(z, None if labels is None else labels.to(self.device))
         finally:
-            self.generator.train(was_training)
+            generator.train(was_training)
         return out.float().cpu().numpy()
 
     def evaluate(self, samples: np.ndarray | None = None) -> dict[str, Any]:
@@ -286,13 +309,17 @@ class Trainer:
             return self._image_metrics(samples)
         modes = self.sampler.modes
         if modes is None:
-            return {
+            result: dict[str, Any] = {
                 "modes_total": 0,
                 "modes_covered": None,
                 "high_quality_frac": None,
                 "mode_kl": None,
             }
-        return mode_metrics(samples, modes)
+        else:
+            result = dict(mode_metrics(samples, modes))
+        # GAN Lab's density measure needs no modes: every 2-D dataset gets it.
+        real = self.eval_real[: len(samples)]
+        return {**result, **grid_divergences(real, samples, self.sampler.bounds)}
 
     def _image_metrics(self, samples: np.ndarray) -> dict[str, Any]:
         from playground.engine.classifier import load_classifier
@@ -330,7 +357,9 @@ class Trainer:
         This is -∂L_G/∂x at each generated point x: where the generator "wants" its samples to
         move given the current discriminator (GAN Lab's gradient arrows).
         """
-        points = self.generator(self.eval_noise[:count]).detach().requires_grad_(True)
+        with torch.no_grad():
+            points = self._sample(self.eval_noise[:count])
+        points.requires_grad_(True)
         loss = self.loss.g_loss(self.discriminator(points)) * len(points)
         (grad,) = torch.autograd.grad(loss, points)
         self.discriminator.zero_grad(set_to_none=True)
@@ -355,7 +384,7 @@ class Trainer:
             z[:lines, :, 1] = across[:, None]
             z[lines:, :, 1] = along
             z[lines:, :, 0] = across[:, None]
-        out = self.generator(z.reshape(-1, cfg.noise_dim))
+        out = self._sample(z.reshape(-1, cfg.noise_dim))
         return out.reshape(len(z), points_per_line, 2).float().cpu().numpy()
 
     def surface(self, resolution: int = 64) -> np.ndarray:
