@@ -192,3 +192,44 @@ def test_lr_half_life_halves_both_learning_rates():
     # The 21st step ran at 0.5 ** (20 / 10) of the configured rates.
     assert trainer.opt_g.param_groups[0]["lr"] == pytest.approx(SMALL.lr_g / 4)
     assert trainer.opt_d.param_groups[0]["lr"] == pytest.approx(SMALL.lr_d / 4)
+
+
+def test_pacgan_discriminator_judges_packs_and_draws_single_points():
+    trainer = Trainer(SMALL.with_changes(pack=3))
+    assert trainer.discriminator.inner[0].in_features == 6  # 3 points of 2 numbers
+    stats = trainer.step()
+    assert np.isfinite([stats.d_loss, stats.g_loss]).all()
+    points = torch.randn(5, 2)
+    scores = trainer.discriminator(points)  # the surface's view: each point repeated
+    assert scores.shape == (5, 1)
+    assert torch.allclose(scores, trainer.discriminator.inner(points.repeat(1, 3)))
+    assert trainer.surface(resolution=6).shape == (6, 6)
+
+
+def test_unrolled_generator_loss_differs_from_the_plain_one_and_leaves_d_alone():
+    from playground.engine.fixes import functional_score, unrolled_scores
+
+    trainer = Trainer(SMALL.with_changes(unroll_steps=2))
+    trainer.step()
+    before = [p.detach().clone() for p in trainer.discriminator.parameters()]
+    real = trainer.sampler.sample(32, torch.Generator().manual_seed(0))
+    fake = trainer.generator(torch.randn(32, 2))
+    plain = trainer.discriminator(fake)
+    ahead = unrolled_scores(trainer.discriminator, trainer.opt_d, trainer.loss.d_loss,
+                            functional_score, [(real, fake), (real, fake)], fake)
+    assert not torch.allclose(plain, ahead)  # D moved in the look-ahead
+    (grad,) = torch.autograd.grad(trainer.loss.g_loss(ahead), fake, retain_graph=True)
+    assert torch.isfinite(grad).all()
+    for p, q in zip(before, trainer.discriminator.parameters(), strict=True):
+        assert torch.equal(p, q)  # the real D is untouched
+    # With no look-ahead steps the scores are D's own.
+    same = unrolled_scores(trainer.discriminator, trainer.opt_d, trainer.loss.d_loss,
+                           functional_score, [], fake)
+    assert torch.allclose(same, plain)
+
+
+def test_fixes_are_refused_for_images_with_a_reason():
+    with pytest.raises(ValueError, match="pack"):
+        TrainConfig(dataset="mnist", pack=2)
+    with pytest.raises(ValueError, match="unroll_steps"):
+        TrainConfig(dataset="mnist", unroll_steps=1)

@@ -18,6 +18,7 @@ import torch
 from playground.engine.config import TrainConfig
 from playground.engine.data import is_image_dataset, make_sampler
 from playground.engine.ema import lr_scale, make_average, scale_learning_rates
+from playground.engine.fixes import functional_score, unrolled_scores
 from playground.engine.losses import LOSSES, Loss, gradient_penalty
 from playground.engine.metrics import decision_surface, grid_divergences, mode_metrics
 from playground.engine.nets import build_discriminator, build_generator, build_optimizer
@@ -39,6 +40,7 @@ REBUILD_FIELDS = frozenset(
         "conditional",
         "device",
         "seed",
+        "pack",
     }
 )
 # Fields whose change needs new optimisers (their state does not carry over), nets kept.
@@ -168,6 +170,12 @@ class Trainer:
     def _d(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         return self.discriminator(x) if labels is None else self.discriminator(x, labels)
 
+    def _score(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """D's scores in training: one per sample, or one per pack of samples (PacGAN)."""
+        if self.config.pack > 1:
+            return self.discriminator.packed(x)
+        return self._d(x, labels)
+
     def step(self, train_d: bool = True, train_g: bool = True) -> StepStats:
         """One iteration: ``n_critic`` D updates then one G update (either can be skipped)."""
         if self.diverged:
@@ -203,14 +211,17 @@ class Trainer:
         if cfg.conditional:  # fakes get the real batch's labels: D compares like with like
             real, labels = self.sampler.sample_labeled(cfg.batch_size, self.data_rng)
         else:
-            real, labels = self.sampler.sample(cfg.batch_size, self.data_rng), None
+            real, labels = self.sampler.sample(cfg.batch_size * cfg.pack, self.data_rng), None
         with torch.no_grad():
-            fake = self._g(self._noise(cfg.batch_size, self.noise_rng), labels)
-        d_real, d_fake = self._d(real, labels), self._d(fake, labels)
+            fake = self._g(self._noise(cfg.batch_size * cfg.pack, self.noise_rng), labels)
+        if cfg.pack > 1:  # PacGAN: a batch of packs, each pack one input of D
+            real, fake = (x.reshape(cfg.batch_size, -1) for x in (real, fake))
+        d_real, d_fake = self._score(real, labels), self._score(fake, labels)
         value = loss.d_loss(d_real, d_fake)
         total = value
         if loss.gradient_penalty and cfg.gp_lambda > 0:
-            penalty = gradient_penalty(lambda x: self._d(x, labels), real, fake, self.noise_rng)
+            penalty = gradient_penalty(lambda x: self._score(x, labels), real, fake,
+                                       self.noise_rng)
             total = value + cfg.gp_lambda * penalty
         self.opt_d.zero_grad(set_to_none=True)
         total.backward()
@@ -227,14 +238,27 @@ class Trainer:
         cfg = self.config
         labels = (torch.randint(10, (cfg.batch_size,), generator=self.noise_rng,
                                 device=self.device) if cfg.conditional else None)
-        fake = self._g(self._noise(cfg.batch_size, self.noise_rng), labels)
-        value = loss.g_loss(self._d(fake, labels))
+        fake = self._g(self._noise(cfg.batch_size * cfg.pack, self.noise_rng), labels)
+        if cfg.unroll_steps:
+            value = loss.g_loss(self._unrolled_scores(loss, fake))
+        else:
+            value = loss.g_loss(self._score(fake, labels))
         self.opt_g.zero_grad(set_to_none=True)
         # Only G's gradients: D's would be thrown away (same result, a few % faster).
         value.backward(inputs=self._g_params)
         norm = _grad_norm(self._g_params)
         self.opt_g.step()
         return value.detach(), norm
+
+    def _unrolled_scores(self, loss: Loss, fake: torch.Tensor) -> torch.Tensor:
+        """D's scores of ``fake`` after ``unroll_steps`` look-ahead updates (Unrolled GAN), on
+        fresh real batches and fakes that carry G's graph."""
+        cfg = self.config
+        n = cfg.batch_size * cfg.pack
+        batches = [(self.sampler.sample(n, self.data_rng),
+                    self._g(self._noise(n, self.noise_rng))) for _ in range(cfg.unroll_steps)]
+        return unrolled_scores(self.discriminator, self.opt_d, loss.d_loss, functional_score,
+                               batches, fake)
 
     # --- live edits ---------------------------------------------------------------------
 
