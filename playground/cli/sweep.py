@@ -21,7 +21,7 @@ from playground.engine.data import is_image_dataset
 from playground.engine.metric_names import CONDITIONAL_METRICS, IMAGE_METRICS
 
 SWEEP_COLUMNS = ("seed", "modes_covered", "modes_total", "high_quality_frac", "mode_kl",
-                 "wall_s", "diverged")  # 2-D data
+                 "grid_kl", "grid_js", "wall_s", "diverged")  # 2-D data
 
 
 def sweep_columns(config: TrainConfig) -> tuple[str, ...]:
@@ -59,7 +59,7 @@ def run_seeds(config: TrainConfig, seeds: list[int], processes: int | None = Non
     return run_configs([config.with_changes(seed=seed) for seed in seeds], processes)
 
 
-COMPARED = ("modes_covered", "high_quality_frac", "mode_kl", *IMAGE_METRICS,
+COMPARED = ("modes_covered", "high_quality_frac", "mode_kl", "grid_kl", "grid_js", *IMAGE_METRICS,
             *CONDITIONAL_METRICS, "d_loss", "g_loss", "wall_s", "cpu_s",
             "iters_per_s")
 
