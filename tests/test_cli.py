@@ -32,7 +32,8 @@ def test_train_writes_every_artefact(root, tmp_path):
     assert config["steps"] == 30 and config["g_width"] == 16
     metrics = json.loads((out / "metrics.json").read_text())
     for key in ("steps", "wall_s", "iters_per_s", "modes_total", "modes_covered",
-                "high_quality_frac", "mode_kl", "d_loss", "g_loss", "diverged"):
+                "high_quality_frac", "mode_kl", "grid_kl", "grid_js", "d_loss", "g_loss",
+                "diverged"):
         assert key in metrics, key
     assert metrics["steps"] == 30 and metrics["modes_total"] == 8
     assert metrics["diverged"] is False
@@ -40,7 +41,8 @@ def test_train_writes_every_artefact(root, tmp_path):
         rows = list(csv.DictReader(handle))
     assert [int(r["step"]) for r in rows] == [10, 20, 30]
     assert {"step", "wall_s", "d_loss", "g_loss", "modes_covered", "high_quality_frac",
-            "mode_kl"} <= set(rows[0])
+            "mode_kl", "grid_kl", "grid_js"} <= set(rows[0])
+    assert 0 <= float(rows[-1]["grid_js"]) <= 1  # GAN Lab's 30x30 density measure, in bits
     samples, real = np.load(out / "samples.npy"), np.load(out / "real.npy")
     assert samples.shape == (2000, 2) and samples.dtype == np.float32
     assert real.shape == (2000, 2) and real.dtype == np.float32
@@ -119,7 +121,7 @@ def test_sweep_writes_a_table_and_a_summary(root, tmp_path):
     with open(out / "sweep.csv") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["seed"] for r in rows] == ["0", "1", "2"]
-    assert {"modes_covered", "high_quality_frac", "mode_kl", "wall_s"} <= set(rows[0])
+    assert {"modes_covered", "high_quality_frac", "mode_kl", "grid_js", "wall_s"} <= set(rows[0])
     summary = json.loads((out / "summary.json").read_text())
     assert summary["runs"] == 3 and "mean" in summary["modes_covered"]
     assert (out / "seed-2" / "metrics.json").is_file()

@@ -147,3 +147,91 @@ def test_evaluate_and_surface():
 def test_uniform_noise_is_in_the_unit_cube():
     trainer = Trainer(SMALL.with_changes(noise="uniform"))
     assert trainer.eval_noise.min() >= -1 and trainer.eval_noise.max() <= 1
+
+
+@pytest.mark.parametrize("dataset", ["ring8", "grid25", "line", "spiral", "moons"])
+def test_every_2d_dataset_reports_the_grid_density_measure(dataset):
+    metrics = Trainer(SMALL.with_changes(dataset=dataset)).evaluate()
+    assert 0 <= metrics["grid_js"] <= 1.0 + 1e-9 and metrics["grid_kl"] >= 0
+    assert metrics["grid_js"] > 0.1  # an untrained G is far from the data
+
+
+def test_drawn_data_reports_the_grid_density_measure():
+    config = SMALL.with_changes(dataset="custom", custom_points=[[0.5, 0.5], [-1, 1]])
+    metrics = Trainer(config).evaluate()
+    assert metrics["grid_js"] > 0 and metrics["grid_kl"] > 0
+
+
+def test_weight_average_samples_come_from_the_average_and_training_is_unchanged():
+    plain = Trainer(SMALL.with_changes(seed=3))
+    averaged = Trainer(SMALL.with_changes(seed=3, g_ema=0.9))
+    for _ in range(20):
+        plain.step()
+        averaged.step()
+    for p, q in zip(plain.generator.parameters(), averaged.generator.parameters(), strict=True):
+        assert torch.equal(p, q)  # the average never feeds back into training
+    assert not np.allclose(plain.generate(), averaged.generate())
+    with torch.no_grad():
+        expected = averaged.g_average.module(averaged.eval_noise).numpy()
+    assert np.allclose(averaged.generate(), expected)
+
+
+def test_weight_average_switched_on_live_starts_from_g_as_it_is():
+    trainer = Trainer(SMALL)
+    for _ in range(5):
+        trainer.step()
+    before = trainer.generate()
+    trainer.apply(trainer.config.with_changes(g_ema=0.99))
+    assert np.allclose(trainer.generate(), before)
+    trainer.apply(trainer.config.with_changes(g_ema=0.0))
+    assert trainer.g_average is None
+
+
+def test_lr_half_life_halves_both_learning_rates():
+    trainer = Trainer(SMALL.with_changes(lr_half_life=10))
+    for _ in range(21):
+        trainer.step()
+    # The 21st step ran at 0.5 ** (20 / 10) of the configured rates.
+    assert trainer.opt_g.param_groups[0]["lr"] == pytest.approx(SMALL.lr_g / 4)
+    assert trainer.opt_d.param_groups[0]["lr"] == pytest.approx(SMALL.lr_d / 4)
+
+
+def test_pacgan_discriminator_judges_packs_and_draws_single_points():
+    trainer = Trainer(SMALL.with_changes(pack=3))
+    assert trainer.discriminator.inner[0].in_features == 6  # 3 points of 2 numbers
+    stats = trainer.step()
+    assert np.isfinite([stats.d_loss, stats.g_loss]).all()
+    points = torch.randn(5, 2)
+    scores = trainer.discriminator(points)  # the surface's view: each point repeated
+    assert scores.shape == (5, 1)
+    assert torch.allclose(scores, trainer.discriminator.inner(points.repeat(1, 3)))
+    assert trainer.surface(resolution=6).shape == (6, 6)
+
+
+def test_unrolled_generator_loss_differs_from_the_plain_one_and_leaves_d_alone():
+    from playground.engine.fixes import functional_score, unrolled_scores
+
+    trainer = Trainer(SMALL.with_changes(unroll_steps=2))
+    trainer.step()
+    before = [p.detach().clone() for p in trainer.discriminator.parameters()]
+    real = trainer.sampler.sample(32, torch.Generator().manual_seed(0))
+    fake = trainer.generator(torch.randn(32, 2))
+    plain = trainer.discriminator(fake)
+    ahead = unrolled_scores(trainer.discriminator, trainer.opt_d, trainer.loss.d_loss,
+                            functional_score, [(real, fake), (real, fake)], fake)
+    assert not torch.allclose(plain, ahead)  # D moved in the look-ahead
+    (grad,) = torch.autograd.grad(trainer.loss.g_loss(ahead), fake, retain_graph=True)
+    assert torch.isfinite(grad).all()
+    for p, q in zip(before, trainer.discriminator.parameters(), strict=True):
+        assert torch.equal(p, q)  # the real D is untouched
+    # With no look-ahead steps the scores are D's own.
+    same = unrolled_scores(trainer.discriminator, trainer.opt_d, trainer.loss.d_loss,
+                           functional_score, [], fake)
+    assert torch.allclose(same, plain)
+
+
+def test_fixes_are_refused_for_images_with_a_reason():
+    with pytest.raises(ValueError, match="pack"):
+        TrainConfig(dataset="mnist", pack=2)
+    with pytest.raises(ValueError, match="unroll_steps"):
+        TrainConfig(dataset="mnist", unroll_steps=1)

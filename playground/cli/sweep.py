@@ -31,7 +31,7 @@ MAX_RUNS = 10_000
 BACKENDS = ("local", "ray")
 
 SWEEP_COLUMNS = ("seed", "modes_covered", "modes_total", "high_quality_frac", "mode_kl",
-                 "wall_s", "diverged")  # 2-D data
+                 "grid_kl", "grid_js", "wall_s", "diverged")  # 2-D data
 
 
 def sweep_columns(config: TrainConfig) -> tuple[str, ...]:
@@ -143,7 +143,8 @@ def grid_configs(base: TrainConfig, grid: dict[str, list[str]], seeds: list[int]
     return configs
 
 
-COMPARED = ("modes_covered", "high_quality_frac", "mode_kl", *IMAGE_METRICS,
+COMPARED = ("modes_covered", "high_quality_frac", "mode_kl", "grid_kl", "grid_js",
+            *IMAGE_METRICS,
             *CONDITIONAL_METRICS, "d_loss", "g_loss", "wall_s", "cpu_s",
             "iters_per_s")
 

@@ -31,6 +31,7 @@ def trainer_state(trainer: Trainer) -> dict[str, Any]:
         "opt_g": trainer.opt_g.state_dict(),
         "opt_d": trainer.opt_d.state_dict(),
         "rng": {"data": trainer.data_rng.get_state(), "noise": trainer.noise_rng.get_state()},
+        **({"g_average": trainer.g_average.state_dict()} if trainer.g_average else {}),
     }
 
 
@@ -76,6 +77,8 @@ def load_checkpoint(path: Path | bytes) -> Trainer:
         trainer.opt_d.load_state_dict(state["opt_d"])
         trainer.data_rng.set_state(state["rng"]["data"])
         trainer.noise_rng.set_state(state["rng"]["noise"])
+        if trainer.g_average is not None and "g_average" in state:
+            trainer.g_average.load_state_dict(state["g_average"])
         steps_done = int(state["steps_done"])
         if steps_done < 0:
             raise ValueError(f"steps_done={steps_done}")

@@ -84,6 +84,12 @@ class TrainConfig:
     n_critic: int = 1
     gp_lambda: float = 0.1
     clip: float = 0.01
+    # Levers for sharper, steadier samples (engine/ema.py; README "Levers"). 0 = off.
+    g_ema: float = 0.0  # decay of an average of G's weights; samples come from the average
+    lr_half_life: int = 0  # steps after which both learning rates have halved
+    # Fixes from the literature (engine/fixes.py), 2-D data only. 1 / 0 = off.
+    pack: int = 1  # PacGAN: D judges this many samples concatenated
+    unroll_steps: int = 0  # Unrolled GAN: G's loss looks this many D updates ahead
     device: str = "auto"
     log_every: int = 100
     eval_samples: int = 2000
@@ -173,6 +179,9 @@ _INT_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType({
     "n_critic": (1, 100),
     "log_every": (1, 10_000_000),
     "eval_samples": (100, 100_000),
+    "lr_half_life": (0, 10_000_000),
+    "pack": (1, 16),
+    "unroll_steps": (0, 20),
 })
 
 # (low, high, low_inclusive)
@@ -182,6 +191,7 @@ _FLOAT_RANGES: Mapping[str, tuple[float, float, bool]] = MappingProxyType({
     "gp_lambda": (0.0, 1000.0, True),
     "clip": (0.0, 100.0, False),
     "beta": (0.0, 1000.0, False),
+    "g_ema": (0.0, 0.9999, True),
 })
 
 _CHOICES: Mapping[str, tuple[str, ...]] = MappingProxyType({
@@ -322,6 +332,12 @@ def validate(cfg: TrainConfig) -> None:
     if cfg.model == "vae" and cfg.conditional:
         raise ConfigError("conditional", cfg.conditional,
                           "false for a VAE (the conditional model here is the cGAN)")
+    if is_image_dataset(cfg.dataset):
+        if cfg.pack != 1:
+            raise ConfigError("pack", cfg.pack, "1 for image datasets (PacGAN is 2-D only here)")
+        if cfg.unroll_steps:
+            raise ConfigError("unroll_steps", cfg.unroll_steps,
+                              "0 for image datasets (the unrolled GAN is 2-D only here)")
     if cfg.loss not in LOSSES:
         raise ConfigError("loss", cfg.loss, "one of " + ", ".join(LOSSES))
     if cfg.data_std is not None and not 0.001 <= cfg.data_std <= 5.0:

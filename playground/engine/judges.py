@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import torch
 
-from playground.engine.metrics import mode_metrics
+from playground.engine.metrics import grid_divergences, mode_metrics
 
 if TYPE_CHECKING:
     from playground.engine.trainer import Trainer
@@ -28,18 +28,23 @@ class Judge(Protocol):
 
 class PointJudge:
     """Mode metrics of 2-D points against the dataset's known modes (none: every value None,
-    so history and tables keep their columns)."""
+    so history and tables keep their columns), and the grid KL/JS every 2-D dataset has."""
 
     def __init__(self, trainer: Trainer) -> None:
         self.trainer = trainer
 
     def evaluate(self, samples: np.ndarray | None = None) -> dict[str, Any]:
-        samples = self.trainer.generate() if samples is None else samples
-        modes = self.trainer.sampler.modes
+        trainer = self.trainer
+        samples = trainer.generate() if samples is None else samples
+        modes = trainer.sampler.modes
         if modes is None:
-            return {"modes_total": 0, "modes_covered": None, "high_quality_frac": None,
-                    "mode_kl": None}
-        return mode_metrics(samples, modes)
+            result: dict[str, Any] = {"modes_total": 0, "modes_covered": None,
+                                      "high_quality_frac": None, "mode_kl": None}
+        else:
+            result = dict(mode_metrics(samples, modes))
+        # GAN Lab's density measure needs no modes: every 2-D dataset gets it.
+        real = trainer.eval_real[: len(samples)]
+        return {**result, **grid_divergences(real, samples, trainer.sampler.bounds)}
 
 
 class ImageJudge:

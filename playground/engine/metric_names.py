@@ -1,7 +1,9 @@
 """The names of every metric a run reports, by kind of data: one list for history.csv,
 sweep.csv, the live history and the exports, so that no two places can disagree."""
 
-POINT_METRICS = ("modes_covered", "high_quality_frac", "mode_kl")  # 2-D data with known modes
+MODE_METRICS = ("modes_covered", "high_quality_frac", "mode_kl")  # 2-D data with known modes
+GRID_METRICS = ("grid_kl", "grid_js")  # every 2-D dataset (GAN Lab's 30x30 density measure)
+POINT_METRICS = MODE_METRICS + GRID_METRICS  # 2-D data
 IMAGE_METRICS = ("classes_covered", "class_kl", "mean_confidence", "fid_classifier",
                  "is_classifier")
 CONDITIONAL_METRICS = ("label_accuracy", "worst_digit_accuracy")  # a cGAN's, besides

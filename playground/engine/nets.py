@@ -61,7 +61,12 @@ def build_discriminator(cfg: TrainConfig) -> nn.Module:
         from playground.engine.image_nets import build_image_discriminator
 
         return build_image_discriminator(cfg)
-    return mlp(2, 1, cfg.d_layers, cfg.d_width, cfg.activation, cfg.spectral_norm)
+    inner = mlp(2 * cfg.pack, 1, cfg.d_layers, cfg.d_width, cfg.activation, cfg.spectral_norm)
+    if cfg.pack == 1:
+        return inner
+    from playground.engine.fixes import Packed
+
+    return Packed(inner, cfg.pack)
 
 
 def adam(params, lr: float, betas: tuple[float, float]) -> torch.optim.Optimizer:

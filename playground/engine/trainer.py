@@ -17,6 +17,8 @@ import torch
 
 from playground.engine.config import TrainConfig
 from playground.engine.data import make_sampler
+from playground.engine.ema import lr_scale, make_average, scale_learning_rates
+from playground.engine.fixes import functional_score, unrolled_scores
 from playground.engine.judges import Judge
 from playground.engine.kinds import DataKind, kind_of
 from playground.engine.losses import LOSSES, Loss, gradient_penalty
@@ -41,6 +43,7 @@ REBUILD_FIELDS = frozenset(
         "model",
         "device",
         "seed",
+        "pack",
     }
 )
 # Fields whose change needs new optimisers (their state does not carry over), nets kept.
@@ -123,6 +126,7 @@ class Trainer:
         self._g_params = list(self.generator.parameters())
         self._d_params = list(self.discriminator.parameters())
         self._build_optimizers()
+        self.g_average = make_average(self.generator, cfg.g_ema)
         self.data_rng = torch.Generator(device=self.device).manual_seed(cfg.seed)
         self.noise_rng = torch.Generator(device=self.device).manual_seed(cfg.seed + 1)
         self._make_eval_batch()
@@ -182,6 +186,12 @@ class Trainer:
     def _d(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         return self.discriminator(x) if labels is None else self.discriminator(x, labels)
 
+    def _score(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """D's scores in training: one per sample, or one per pack of samples (PacGAN)."""
+        if self.config.pack > 1:
+            return self.discriminator.packed(x)
+        return self._d(x, labels)
+
     def step(self, train_d: bool = True, train_g: bool = True) -> StepStats:
         """One iteration: ``n_critic`` D updates then one G update (either can be skipped)."""
         if self.diverged:
@@ -192,11 +202,16 @@ class Trainer:
         d_loss = g_loss = torch.zeros((), device=self.device)
         d_norm = g_norm = torch.zeros((), device=self.device)
         wasserstein = None
+        if cfg.lr_half_life:
+            scale_learning_rates([self.opt_g, self.opt_d], [cfg.lr_g, cfg.lr_d],
+                                 lr_scale(self.steps_done, cfg.lr_half_life))
         if train_d:
             for _ in range(cfg.n_critic):
                 d_loss, d_norm, wasserstein = self._discriminator_update(loss)
         if train_g:
             g_loss, g_norm = self._generator_update(loss)
+            if self.g_average is not None:
+                self.g_average.update(self.generator)
         values = torch.stack([d_loss.detach(), g_loss.detach(), d_norm, g_norm]).tolist()
         w = None if wasserstein is None or not loss.critic else float(wasserstein)
         diverged = not all(np.isfinite(values)) or (w is not None and not np.isfinite(w))
@@ -212,14 +227,17 @@ class Trainer:
         if cfg.conditional:  # fakes get the real batch's labels: D compares like with like
             real, labels = self.sampler.sample_labeled(cfg.batch_size, self.data_rng)
         else:
-            real, labels = self.sampler.sample(cfg.batch_size, self.data_rng), None
+            real, labels = self.sampler.sample(cfg.batch_size * cfg.pack, self.data_rng), None
         with torch.no_grad():
-            fake = self._g(self._noise(cfg.batch_size, self.noise_rng), labels)
-        d_real, d_fake = self._d(real, labels), self._d(fake, labels)
+            fake = self._g(self._noise(cfg.batch_size * cfg.pack, self.noise_rng), labels)
+        if cfg.pack > 1:  # PacGAN: a batch of packs, each pack one input of D
+            real, fake = (x.reshape(cfg.batch_size, -1) for x in (real, fake))
+        d_real, d_fake = self._score(real, labels), self._score(fake, labels)
         value = loss.d_loss(d_real, d_fake)
         total = value
         if loss.gradient_penalty and cfg.gp_lambda > 0:
-            penalty = gradient_penalty(lambda x: self._d(x, labels), real, fake, self.noise_rng)
+            penalty = gradient_penalty(lambda x: self._score(x, labels), real, fake,
+                                       self.noise_rng)
             total = value + cfg.gp_lambda * penalty
         self.opt_d.zero_grad(set_to_none=True)
         total.backward()
@@ -236,14 +254,27 @@ class Trainer:
         cfg = self.config
         labels = (torch.randint(10, (cfg.batch_size,), generator=self.noise_rng,
                                 device=self.device) if cfg.conditional else None)
-        fake = self._g(self._noise(cfg.batch_size, self.noise_rng), labels)
-        value = loss.g_loss(self._d(fake, labels))
+        fake = self._g(self._noise(cfg.batch_size * cfg.pack, self.noise_rng), labels)
+        if cfg.unroll_steps:
+            value = loss.g_loss(self._unrolled_scores(loss, fake))
+        else:
+            value = loss.g_loss(self._score(fake, labels))
         self.opt_g.zero_grad(set_to_none=True)
         # Only G's gradients: D's would be thrown away (same result, a few % faster).
         value.backward(inputs=self._g_params)
         norm = _grad_norm(self._g_params)
         self.opt_g.step()
         return value.detach(), norm
+
+    def _unrolled_scores(self, loss: Loss, fake: torch.Tensor) -> torch.Tensor:
+        """D's scores of ``fake`` after ``unroll_steps`` look-ahead updates (Unrolled GAN), on
+        fresh real batches and fakes that carry G's graph."""
+        cfg = self.config
+        n = cfg.batch_size * cfg.pack
+        batches = [(self.sampler.sample(n, self.data_rng),
+                    self._g(self._noise(n, self.noise_rng))) for _ in range(cfg.unroll_steps)]
+        return unrolled_scores(self.discriminator, self.opt_d, loss.d_loss, functional_score,
+                               batches, fake)
 
     # --- live edits ---------------------------------------------------------------------
 
@@ -269,6 +300,11 @@ class Trainer:
             _set_hyperparameters(self.opt_d, config.lr_d, config.betas_d)
         if "eval_samples" in changed or "noise" in changed:
             self._make_eval_batch()
+        if "g_ema" in changed:
+            if config.g_ema == 0 or self.g_average is None:  # off, or on from G as it is now
+                self.g_average = make_average(self.generator, config.g_ema)
+            else:
+                self.g_average.decay = config.g_ema
         return plan
 
     def reset(self) -> None:
@@ -276,6 +312,16 @@ class Trainer:
         self._build()
 
     # --- views for metrics and plots ----------------------------------------------------
+
+    @property
+    def sampling_generator(self) -> torch.nn.Module:
+        """The G whose samples are shown and measured: the weight average when ``g_ema`` is
+        on (training always updates ``self.generator``)."""
+        return self.generator if self.g_average is None else self.g_average.module
+
+    def _sample(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        g = self.sampling_generator
+        return g(z) if labels is None else g(z, labels)
 
     @torch.no_grad()
     def generate(
@@ -290,12 +336,13 @@ class Trainer:
         z = self.eval_noise if noise is None else noise.to(self.device)
         if labels is None and self.eval_labels is not None:
             labels = self.eval_labels[: len(z)]
-        was_training = self.generator.training
-        self.generator.eval()
+        generator = self.sampling_generator
+        was_training = generator.training
+        generator.eval()
         try:
-            out = self._g(z, None if labels is None else labels.to(self.device))
+            out = self._sample(z, None if labels is None else labels.to(self.device))
         finally:
-            self.generator.train(was_training)
+            generator.train(was_training)
         return out.float().cpu().numpy()
 
     def evaluate(self, samples: np.ndarray | None = None) -> dict[str, Any]:
@@ -309,7 +356,9 @@ class Trainer:
         This is -∂L_G/∂x at each generated point x: where the generator "wants" its samples to
         move given the current discriminator (GAN Lab's gradient arrows).
         """
-        points = self.generator(self.eval_noise[:count]).detach().requires_grad_(True)
+        with torch.no_grad():
+            points = self._sample(self.eval_noise[:count])
+        points.requires_grad_(True)
         loss = self.loss.g_loss(self.discriminator(points)) * len(points)
         (grad,) = torch.autograd.grad(loss, points)
         self.discriminator.zero_grad(set_to_none=True)
@@ -334,7 +383,7 @@ class Trainer:
             z[:lines, :, 1] = across[:, None]
             z[lines:, :, 1] = along
             z[lines:, :, 0] = across[:, None]
-        out = self.generator(z.reshape(-1, cfg.noise_dim))
+        out = self._sample(z.reshape(-1, cfg.noise_dim))
         return out.reshape(len(z), points_per_line, 2).float().cpu().numpy()
 
     def surface(self, resolution: int = 64) -> np.ndarray:

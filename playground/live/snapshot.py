@@ -17,6 +17,8 @@ METRIC_KEYS = (  # what the curves can show; a run records NaN for those it lack
     "modes_covered",
     "high_quality_frac",
     "mode_kl",
+    "grid_kl",
+    "grid_js",
     "classes_covered",
     "class_kl",
     "mean_confidence",

@@ -174,6 +174,8 @@ POINT_PANELS = (
     ("modes", "modes", ("modes_covered", "modes covered", REAL_COLOUR)),
     ("quality", (0, None), ("high_quality_frac", "high-quality fraction", "#1f78b4"),
      ("mode_kl", "mode KL", "#999999")),
+    ("density (bits)", (0, None), ("grid_js", "grid JS, 30×30", "#7570b3"),
+     ("grid_kl", "grid KL(real‖fake), 30×30", "#bbbbbb")),
 )
 IMAGE_PANELS = (
     ("losses", None, ("d_loss", "D loss", "#d95f02"), ("g_loss", "G loss", FAKE_COLOUR)),

@@ -1,0 +1,113 @@
+"""Measure training levers on a preset: each variant over several seeds, with the metrics at
+the preset's length and, optionally, at later checkpoints (is it stable if play goes on?).
+
+    python bench/levers.py --preset wgan-gp-fix --seeds 10-19 \\
+        --variant base: --variant ema:g_ema=0.999 \\
+        --variant ema+half:g_ema=0.999,lr_half_life=1000 [--at 3000,9000] [--processes 2]
+
+A variant is ``label:key=value,key=value`` (TrainConfig fields, JSON values; ``label:`` alone
+is the preset as it is). Each run is one process with one torch thread; CPU seconds are the
+process's own (time.process_time), so other load on the machine does not inflate them. Prints
+one Markdown row per variant and checkpoint: modes covered per seed, high-quality fraction
+per seed, worst mode KL, median CPU seconds to reach that checkpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playground.engine.config import TrainConfig, parse_set_value  # noqa: E402
+from playground.presets import load_preset  # noqa: E402
+
+
+def parse_seeds(text: str) -> list[int]:
+    """``10-19`` or ``0,3,7``."""
+    if "-" in text:
+        low, high = text.split("-")
+        return list(range(int(low), int(high) + 1))
+    return [int(s) for s in text.split(",")]
+
+
+def parse_variant(text: str) -> tuple[str, dict[str, Any]]:
+    label, _, rest = text.partition(":")
+    changes = {}
+    for pair in filter(None, rest.split(",")):
+        key, _, value = pair.partition("=")
+        changes[key.strip()] = parse_set_value(value.strip())
+    return label, changes
+
+
+def run_to(job: tuple[dict[str, Any], list[int]]) -> list[dict[str, Any]]:
+    """Train once, evaluating at each checkpoint step: [{step, cpu_s, metrics...}, ...]."""
+    import torch
+
+    torch.set_num_threads(1)
+    from playground.engine.trainer import Trainer
+
+    config_dict, checkpoints = job
+    trainer = Trainer(TrainConfig.from_dict(config_dict))
+    out = []
+    cpu = 0.0
+    for target in checkpoints:
+        start = time.process_time()
+        while trainer.steps_done < target and not trainer.diverged:
+            trainer.step()
+        cpu += time.process_time() - start  # training time only, not evaluation
+        out.append({"step": target, "cpu_s": cpu, **trainer.evaluate(),
+                    "diverged": trainer.diverged})
+    return out
+
+
+def measure(base: TrainConfig, changes: dict[str, Any], seeds: list[int], checkpoints: list[int],
+            processes: int) -> list[list[dict[str, Any]]]:
+    """Per seed, the metrics at each checkpoint."""
+    jobs = [(base.with_changes(**changes, seed=s).to_dict(), checkpoints) for s in seeds]
+    if processes == 1:
+        return [run_to(job) for job in jobs]
+    with mp.get_context("spawn").Pool(processes) as pool:
+        return pool.map(run_to, jobs)
+
+
+def table_row(label: str, per_seed: list[dict[str, Any]]) -> str:
+    modes = " ".join(str(m["modes_covered"]) for m in per_seed)
+    quality = " ".join(f"{m['high_quality_frac']:.2f}" for m in per_seed)
+    worst_kl = max(m["mode_kl"] for m in per_seed)
+    cpu = statistics.median(m["cpu_s"] for m in per_seed)
+    return (f"| {label} | {per_seed[0]['step']} | {modes} | {quality} | {worst_kl:.3f} | "
+            f"{cpu:.1f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", default="wgan-gp-fix")
+    parser.add_argument("--seeds", default="10-19")
+    parser.add_argument("--variant", action="append", default=None)
+    parser.add_argument("--at", default="", help="checkpoint steps (default: the config's)")
+    parser.add_argument("--processes", type=int, default=2)
+    args = parser.parse_args()
+    base = load_preset(args.preset).config
+    seeds = parse_seeds(args.seeds)
+    print(f"preset {args.preset}, seeds {args.seeds}")
+    print("| variant | step | modes covered per seed | high-quality fraction per seed | "
+          "worst mode KL | median CPU s |")
+    print("|---|---|---|---|---|---|")
+    for text in args.variant or ["base:"]:
+        label, changes = parse_variant(text)
+        steps = changes.get("steps", base.steps)
+        checkpoints = [int(s) for s in args.at.split(",")] if args.at else [int(steps)]
+        results = measure(base, changes, seeds, checkpoints, args.processes)
+        for i in range(len(checkpoints)):
+            print(table_row(f"{label} {text.partition(':')[2]}", [r[i] for r in results]),
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
