@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from playground.engine.data import without_paths
 from playground.live import protocol as p
 from playground.live.pair import LivePair
 from playground.live.run import LiveRun
@@ -60,7 +61,8 @@ class WorkerLoop:
                 LiveRun(command.session, command.config) if isinstance(command, p.OpenRun)
                 else LivePair(command.session, command.config_a, command.config_b))
         except Exception as exc:  # noqa: BLE001 - e.g. MNIST went missing: say so
-            self.outbox.put(p.OpenFailed(command.session, f"{type(exc).__name__}: {exc}"))
+            reason = without_paths(f"{type(exc).__name__}: {exc}")  # shown on a public page
+            self.outbox.put(p.OpenFailed(command.session, reason))
 
     def _act(self, run: p.Run, command: p.Command) -> None:
         sid = command.session

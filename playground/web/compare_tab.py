@@ -16,7 +16,13 @@ from urllib.parse import quote
 
 import gradio as gr
 
-from playground.engine.config import OPTIMIZERS, ConfigError, TrainConfig, check_comparable
+from playground.engine.config import (
+    OPTIMIZERS,
+    ConfigError,
+    TrainConfig,
+    check_comparable,
+    parse_json,
+)
 from playground.engine.data import dataset_problem
 from playground.engine.losses import LOSSES
 from playground.live.session import PlaygroundFullError, Session, SessionManager
@@ -53,10 +59,7 @@ def pair_from_query(params: dict[str, str], a: TrainConfig) -> tuple[TrainConfig
     if "pair" in params:
         preset = load_pair(params["pair"], paths=False)
         return preset.a, preset.b
-    try:
-        changes = json.loads(params["b"])
-    except json.JSONDecodeError as exc:
-        raise ConfigError("b", params["b"][:40], f"JSON of B's changes ({exc})") from None
+    changes = parse_json(params["b"], "b")  # bad, deep or over-long-integer JSON: named
     if not isinstance(changes, dict):
         raise ConfigError("b", changes, "a JSON object of B's changes")
     b = a.with_changes(**changes)
