@@ -108,6 +108,9 @@ def checkpoint_payloads() -> st.SearchStrategy[bytes]:
         saved({"format": 1, "config": SMALL.to_dict(), "generator": {"0.weight": torch.zeros(3)},
                "discriminator": None, "opt_g": [], "opt_d": 5, "rng": None, "steps_done": -1}),
         saved(Evil()),
+        saved({"format": 1, "config": {1: 2, "x": 3}}),  # mixed key types (issue 17)
+        saved({**torch.load(io.BytesIO(good), weights_only=True), "steps_done": 1e30}),
+        saved({**torch.load(io.BytesIO(good), weights_only=True), "pad": torch.zeros(10**6)}),
     ])
     truncated = st.integers(0, len(good) - 1).map(lambda n: good[:n])
     flipped = st.tuples(st.integers(0, len(good) - 1), st.integers(1, 255)).map(
