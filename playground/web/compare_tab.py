@@ -25,7 +25,12 @@ from playground.engine.config import (
 )
 from playground.engine.data import dataset_problem
 from playground.engine.losses import LOSSES
-from playground.live.session import PlaygroundFullError, Session, SessionManager
+from playground.live.session import (
+    PlaygroundFullError,
+    RunRefusedError,
+    Session,
+    SessionManager,
+)
 from playground.live.snapshot import ViewOptions
 from playground.presets import load_pair, pair_names
 from playground.web.controls import control_changes, to_control
@@ -192,7 +197,10 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
             check_comparable(session.config, b, "B")
         except ConfigError as exc:
             return Outcome(False, {message: f"⚠ {exc}"})
-        plan = session.apply(b, "b")
+        try:
+            plan = session.apply(b, "b")  # returns once the worker has built B
+        except RunRefusedError as exc:
+            return Outcome(False, {message: f"⚠ {exc}"})
         note = f"✓ B: {plan.message}" + ("; A starts again too" if plan.rebuilt else "")
         return Outcome(True, {message: note, b_json: b.to_json(),
                               link: pair_query(session.config, b, name)})

@@ -16,7 +16,12 @@ from starlette.middleware import Middleware
 from playground.engine.config import ConfigError, TrainConfig
 from playground.engine.data import dataset_problem
 from playground.engine.kinds import kind_of
-from playground.live.session import PlaygroundFullError, Session, SessionManager
+from playground.live.session import (
+    PlaygroundFullError,
+    RunRefusedError,
+    Session,
+    SessionManager,
+)
 from playground.live.snapshot import ViewOptions
 from playground.presets import load_preset, preset_names
 from playground.web.body_limit import BodyLimit
@@ -189,7 +194,10 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 session = manager.open(request.session_hash, config)
             except PlaygroundFullError as exc:
                 return {message: f"⚠ {exc}"}
-            session.apply(config)
+            try:
+                session.apply(config)
+            except RunRefusedError as exc:
+                config, note = session.config, f"⚠ {exc}"  # show the run that is there
             updates = {**showing(config), message: note}
             if name in preset_names():
                 updates.update({preset_info: preset_text(name), preset: name})
@@ -273,7 +281,10 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             problem = dataset_problem(config.dataset)
             if problem:
                 return Outcome(False, {message: f"⚠ {problem}"})
-            plan = session.apply(config)
+            try:
+                plan = session.apply(config)  # returns once the worker has built it
+            except RunRefusedError as exc:
+                return Outcome(False, {message: f"⚠ {exc}"})
             return Outcome(True, {message: f"✓ {plan.message}"} if plan.changed else {})
 
         def on_control(request: gr.Request, *values: Any) -> Updates:
@@ -318,11 +329,13 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             session = session_for(request)
             if session is None:
                 return Outcome(False, {message: full_message})
-            if checkpoint is not None:
-                session.restore(checkpoint, config)
-            else:
-                apply_config(session, config)
-                session.reset()
+            try:  # "✓" only once the worker has restored or built the run
+                if checkpoint is not None:
+                    session.restore(checkpoint, config)
+                else:
+                    session.apply(config, fresh=True)  # one build: new nets or a reset
+            except RunRefusedError as exc:  # the page stays with the run that is there
+                return Outcome(False, {message: f"⚠ {exc}"})
             return Outcome(True, {**showing(config), message: note})
 
         def on_preset(name: str, request: gr.Request) -> Updates:
