@@ -93,6 +93,20 @@ def test_bad_config_json_is_a_clear_message(client):
     assert "valid JSON" in predict(client, "{oops", api_name="/load_config")["message"]
 
 
+def test_a_config_over_the_cost_budget_is_refused_and_the_run_kept(client):
+    """Issue 17, finding 1: this config passed every size cap and said "✓ config loaded";
+    one step then took ~138 s and froze every session on its worker."""
+    import json
+
+    freezer = {"g_width": 4096, "d_width": 4096, "g_layers": 2, "d_layers": 2,
+               "batch_size": 16384}
+    out = predict(client, json.dumps(freezer), api_name="/load_config")
+    assert out["message"].startswith("⚠") and "one step would take" in out["message"]
+    assert "batch_size" in out["message"] and "✓" not in out["message"]
+    assert not isinstance(out.get("config-json"), str) or '"g_width": 4096' not in out[
+        "config-json"]
+
+
 def test_preset_loads_config(client):
     out = predict(client, "wgan-gp-fix", api_name="/preset")
     assert "wgan-gp-fix" in out["message"]

@@ -23,7 +23,6 @@ from playground.engine.config import (
     check_comparable,
     parse_json,
 )
-from playground.engine.data import dataset_problem
 from playground.engine.losses import LOSSES
 from playground.live.session import (
     PlaygroundFullError,
@@ -33,6 +32,7 @@ from playground.live.session import (
 )
 from playground.live.snapshot import ViewOptions
 from playground.presets import load_pair, pair_names
+from playground.web.admission import run_problem
 from playground.web.controls import control_changes, to_control
 from playground.web.layout import FRAME_INTERVAL_S, plot_element, share_query, status_html
 from playground.web.outcome import Outcome, Updates
@@ -142,7 +142,7 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
     def start(a: TrainConfig, b: TrainConfig, request: gr.Request, note: str,
               name: str | None) -> Updates:
         """(Re)open the pair session with A and B; fill B's controls, the JSON and the link."""
-        problem = dataset_problem(a.dataset)
+        problem = run_problem(a) or run_problem(b)
         if problem:
             return {message: f"⚠ {problem}"}
         key = compare_key(request.session_hash)
@@ -197,6 +197,9 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
             check_comparable(session.config, b, "B")
         except ConfigError as exc:
             return Outcome(False, {message: f"⚠ {exc}"})
+        problem = run_problem(b)
+        if problem:
+            return Outcome(False, {message: f"⚠ {problem}"})
         try:
             plan = session.apply(b, "b")  # returns once the worker has built B
         except RunRefusedError as exc:

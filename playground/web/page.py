@@ -14,7 +14,6 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from playground.engine.config import ConfigError, TrainConfig
-from playground.engine.data import dataset_problem
 from playground.engine.kinds import kind_of
 from playground.live.session import (
     PlaygroundFullError,
@@ -24,6 +23,7 @@ from playground.live.session import (
 )
 from playground.live.snapshot import ViewOptions
 from playground.presets import load_preset, preset_names
+from playground.web.admission import run_problem
 from playground.web.body_limit import BodyLimit
 from playground.web.compare_tab import build_compare_tab, compare_key, pair_from_query, pair_text
 from playground.web.controls import (
@@ -186,7 +186,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             except ConfigError as exc:
                 config = load_preset(DEFAULT_PRESET).config
                 note = f"⚠ this link's config is not usable: {exc}. Showing {DEFAULT_PRESET}."
-            problem = dataset_problem(config.dataset)
+            problem = run_problem(config)
             if problem:
                 config = load_preset(DEFAULT_PRESET).config
                 note = f"⚠ {problem} Showing {DEFAULT_PRESET}."
@@ -278,7 +278,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             """Send the config to the run; the outcome says what happened (or nothing did)."""
             if session is None:
                 return Outcome(False, {message: full_message})
-            problem = dataset_problem(config.dataset)
+            problem = run_problem(config)
             if problem:
                 return Outcome(False, {message: f"⚠ {problem}"})
             try:
@@ -323,7 +323,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                               checkpoint: bytes | None = None) -> Outcome:
             """Start ``config`` from step 0, or continue a checkpoint whose config it is. Not
             ok (and the page left showing the run that is still there) when it cannot."""
-            problem = dataset_problem(config.dataset)
+            problem = run_problem(config)
             if problem:
                 return Outcome(False, {message: f"⚠ {problem}"})
             session = session_for(request)
