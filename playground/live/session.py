@@ -42,6 +42,14 @@ class PlaygroundFullError(RuntimeError):
         )
 
 
+class TooManyAnonymousError(PlaygroundFullError):
+    """One client address already holds its share of sessions opened without a page."""
+
+    def __init__(self, cap: int) -> None:
+        RuntimeError.__init__(self, f"this address already holds {cap} sessions opened without "
+                              "the page: open the playground's page to get one")
+
+
 class Session:
     """A browser tab's run, or (with ``config_b``) a pair of runs A and B trained in lockstep
     for the comparison view. Methods return at once; the worker acts on them in order."""
@@ -60,6 +68,8 @@ class Session:
         self.applied: p.Applied | None = None  # the worker's last word on an Apply
         self.open_failed = False  # the worker could not create the run (see _receive)
         self.last_seen = time.monotonic()
+        self.client = ""  # the address that opened it
+        self.claimed = True  # opened by a loaded page (False: an API call, a short lease)
         self._frame_asked_at: float | None = None
         self._arrived = threading.Condition()
         self._answers: dict[type, Any] = {}  # replies to _ask, by reply type
@@ -280,6 +290,11 @@ class SessionManager:
                              else int(env.get("PLAYGROUND_MAX_SESSIONS", 16)))
         self.ttl_s = ttl_s if ttl_s is not None else float(env.get("PLAYGROUND_SESSION_TTL_S",
                                                                      900))
+        # Sessions opened by an API call, not a loaded page: a few per address, a short lease,
+        # and the first to go when a page needs a slot (issue 17: 12 anonymous POSTs locked
+        # every visitor out for 15 minutes).
+        self.anon_per_client = int(env.get("PLAYGROUND_ANON_PER_CLIENT", 2))
+        self.anon_ttl_s = float(env.get("PLAYGROUND_ANON_TTL_S", 60))
         self.stopping = False
         self._lock = threading.Lock()
         self._by_key: dict[str, Session] = {}
@@ -298,22 +313,36 @@ class SessionManager:
                 atexit.register(self.shutdown)
         return self
 
-    def open(self, key: str, config: TrainConfig, config_b: TrainConfig | None = None
-             ) -> Session:
+    def open(self, key: str, config: TrainConfig, config_b: TrainConfig | None = None,
+             client: str = "", claimed: bool = True) -> Session:
         """The tab's session, created on first use; PlaygroundFullError past the cap. With
-        ``config_b`` it is a pair (A = ``config``, B = ``config_b``) for the comparison."""
+        ``config_b`` it is a pair (A = ``config``, B = ``config_b``) for the comparison.
+        ``claimed``: a loaded page asks (it may take the slot of the oldest unclaimed
+        session); unclaimed ones (API calls) are capped per ``client`` address."""
         self.start()
         with self._lock:
             existing = self._by_key.get(key)
             if existing is not None:
+                existing.claimed = existing.claimed or claimed
                 return existing
+            anonymous = [s for s in self._by_key.values() if not s.claimed]
+            if not claimed and sum(s.client == client for s in anonymous) >= self.anon_per_client:
+                raise TooManyAnonymousError(self.anon_per_client)
+            evicted = None
             if len(self._by_key) >= self.max_sessions:
-                raise PlaygroundFullError(self.max_sessions)
-            worker = min(self._workers, key=lambda w: len(w.sessions))
-            session = Session(key, config, worker, config_b)
-            worker.sessions.add(session.id)
-            self._by_key[key] = session
-            self._by_id[session.id] = session
+                if not claimed or not anonymous:
+                    raise PlaygroundFullError(self.max_sessions)
+                evicted = min(anonymous, key=lambda s: s.last_seen).key
+            else:
+                worker = min(self._workers, key=lambda w: len(w.sessions))
+                session = Session(key, config, worker, config_b)
+                session.client, session.claimed = client, claimed
+                worker.sessions.add(session.id)
+                self._by_key[key] = session
+                self._by_id[session.id] = session
+        if evicted is not None:  # a page takes the slot of the stalest API-only session
+            self.close(evicted)
+            return self.open(key, config, config_b, client, claimed)
         worker.send(session.open_command())
         return session
 
@@ -341,14 +370,15 @@ class SessionManager:
     def reap_idle(self, now: float | None = None) -> int:
         """Close sessions not looked at for ``ttl_s`` (tabs that vanished without unload)."""
         now = time.monotonic() if now is None else now
-        stale = [k for k, s in list(self._by_key.items()) if now - s.last_seen > self.ttl_s]
+        stale = [k for k, s in list(self._by_key.items())
+                 if now - s.last_seen > (self.ttl_s if s.claimed else self.anon_ttl_s)]
         for key in stale:
             self.close(key)
         return len(stale)
 
     def _reap_forever(self) -> None:
         while not self.stopping:
-            time.sleep(min(30.0, self.ttl_s / 4))
+            time.sleep(min(30.0, self.ttl_s / 4, self.anon_ttl_s / 4))
             self.reap_idle()
 
     def worker_stats(self, timeout: float = 10.0) -> list[dict[str, Any]]:

@@ -148,7 +148,9 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
         key = compare_key(request.session_hash)
         manager.close(key)
         try:
-            manager.open(key, a, b)
+            page = manager.get(request.session_hash)  # the Play tab's session: a real page?
+            manager.open(key, a, b, client=str(getattr(request.client, "host", "") or ""),
+                         claimed=page is not None and page.claimed)
         except PlaygroundFullError:
             return {message: full}
         return {message: note, **b_values(b), b_json: b.to_json(),

@@ -67,7 +67,8 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         session = manager.get(request.session_hash)
         if session is None:
             try:
-                session = manager.open(request.session_hash, default)
+                session = manager.open(request.session_hash, default,  # an API call: no page
+                                       client=client_of(request), claimed=False)
             except PlaygroundFullError:
                 return None
         return session
@@ -191,7 +192,8 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 config = load_preset(DEFAULT_PRESET).config
                 note = f"⚠ {problem} Showing {DEFAULT_PRESET}."
             try:
-                session = manager.open(request.session_hash, config)
+                session = manager.open(request.session_hash, config,  # a loaded page
+                                       client=client_of(request))
             except PlaygroundFullError as exc:
                 return {message: f"⚠ {exc}"}
             try:
@@ -391,6 +393,11 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         controls["dataset"].change(dataset_text, controls["dataset"], dataset_info,
                                    api_visibility="private")
     return demo
+
+
+def client_of(request: gr.Request) -> str:
+    """The caller's address (what the per-client cap on API-opened sessions counts)."""
+    return str(getattr(request.client, "host", "") or "")
 
 
 def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
