@@ -121,3 +121,19 @@ def test_what_the_worker_would_refuse_is_refused_up_front(good, damage, reason):
     with pytest.raises(ConfigError, match=reason) as caught:
         read_state(_saved(state))
     assert caught.value.field == "checkpoint"
+
+
+def test_downloads_sweep_the_oldest_to_stay_in_budget(tmp_path):
+    """Issue 17, finding 3: exports are kept within one budget, oldest swept first."""
+    import os
+
+    from playground.web.exports_panel import make_room
+
+    for age, name in enumerate(["new", "mid", "old"]):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "f").write_bytes(bytes(400))
+        os.utime(tmp_path / name, (1e9 - age * 100, 1e9 - age * 100))
+    assert make_room(tmp_path, 400, 1000) == 2  # 1,200 + 400 > 1,000: old, then mid, go
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new"]
+    with pytest.raises(ValueError, match="over the"):
+        make_room(tmp_path, 2000, 1000)

@@ -94,6 +94,15 @@ def check_optimiser(key: str, saved: Any, params: list[tuple[int, ...]], slot: s
                 raise refuse(f"a checkpoint whose {key} {name} fits parameter {index}")
 
 
+def max_checkpoint_bytes(config: TrainConfig) -> int:
+    """The most tensor data a checkpoint of ``config`` may hold (what ``check_skeleton``
+    allows): the web app refuses to write a checkpoint over its own upload cap, so it can
+    always read back what it wrote."""
+    shapes = expected_shapes(meta_nets(config))
+    weights = sum(math.prod(shape) * 4 for net in shapes.values() for shape in net.values())
+    return OPTIMISER_COPIES * weights + SLACK_BYTES
+
+
 def check_skeleton(skeleton: dict[str, Any], config: TrainConfig,
                    sizes: dict[str, int]) -> None:
     """The pickle (tensors on meta) against the config: networks of the config's architecture,
@@ -118,8 +127,7 @@ def check_skeleton(skeleton: dict[str, Any], config: TrainConfig,
         slot = _slot_keys(getattr(config, f"optimizer_{side}"), getattr(config, f"lr_{side}"),
                           getattr(config, f"betas_{side}"))
         check_optimiser(key, skeleton.get(key), params, slot)
-    weights = sum(math.prod(shape) * 4 for net in shapes.values() for shape in net.values())
-    allowed = OPTIMISER_COPIES * weights + SLACK_BYTES
+    allowed = max_checkpoint_bytes(config)
     data = {name: size for name, size in sizes.items() if "/data/" in name}
     biggest = max(data.values(), default=0)
     if biggest > allowed or sum(data.values()) > allowed:

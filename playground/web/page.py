@@ -408,4 +408,4 @@ def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if env is None else env
     limit = int(env.get("PLAYGROUND_MAX_UPLOAD_BYTES") or MAX_CHECKPOINT_BYTES)
     return {"css": CSS, "theme": gr.themes.Soft(), "max_file_size": limit,
-            "app_kwargs": {"middleware": [Middleware(BodyLimit)]}}
+            "app_kwargs": {"middleware": [Middleware(BodyLimit, upload_bytes=limit + 2**16)]}}
