@@ -114,6 +114,9 @@ def test_the_apps_own_checkpoints_still_read_back_deflated_or_not(good):
     (lambda s: s.update(rng=None), "random generators"),
     (lambda s: s["opt_g"]["state"][0].pop("exp_avg_sq"), "opt_g state"),  # a flipped byte
     (lambda s: s["opt_d"]["state"][0].update(exp_avg=torch.zeros(3)), "opt_d exp_avg"),
+    (lambda s: s["opt_g"]["param_groups"][0].update(epz=s["opt_g"]["param_groups"][0].pop(
+        "eps")), "opt_g fits"),  # a flipped byte in a setting's name (found by the fuzz)
+    (lambda s: s["opt_d"]["param_groups"][0].update(lr=float("nan")), "opt_d lr is finite"),
 ])
 def test_what_the_worker_would_refuse_is_refused_up_front(good, damage, reason):
     state = _state(good)

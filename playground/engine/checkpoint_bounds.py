@@ -64,27 +64,35 @@ def expected_shapes(nets: dict[str, torch.nn.Module]) -> dict[str, dict[str, tup
             for key, net in nets.items()}
 
 
-def _slot_keys(name: str, lr: float, betas: tuple[float, float]) -> set[str]:
-    """What one parameter's optimiser state holds after a step (Adam: step, exp_avg, ...)."""
+def _slot_keys(name: str, lr: float, betas: tuple[float, float]) -> tuple[set[str], set[str]]:
+    """What one parameter's optimiser state holds after a step (Adam: step, exp_avg, ...),
+    and the settings its parameter group holds (lr, betas, eps, ...)."""
     from playground.engine.nets import build_optimizer
 
     weight = torch.zeros(1, requires_grad=True)
     optimiser = build_optimizer(name, [weight], lr, betas)
     weight.grad = torch.zeros(1)
     optimiser.step()
-    return set(optimiser.state[weight])
+    return set(optimiser.state[weight]), set(optimiser.param_groups[0])
 
 
-def check_optimiser(key: str, saved: Any, params: list[tuple[int, ...]], slot: set[str]) -> None:
+def check_optimiser(key: str, saved: Any, params: list[tuple[int, ...]],
+                    expected: tuple[set[str], set[str]]) -> None:
     """An optimiser's state_dict that fits its network: one group over every parameter, and
     each parameter's state complete with tensors of that parameter's shape (a damaged key or
     shape would only fail at the first step, in the worker)."""
+    slot, settings = expected
     wanted = list(range(len(params)))
     groups = saved.get("param_groups") if isinstance(saved, dict) else None
     state = saved.get("state") if isinstance(saved, dict) else None
     if (not isinstance(groups, list) or len(groups) != 1 or not isinstance(groups[0], dict)
-            or groups[0].get("params") != wanted or not isinstance(state, dict)):
+            or groups[0].get("params") != wanted or not isinstance(state, dict)
+            or set(groups[0]) != settings):
         raise refuse(f"a checkpoint whose {key} fits this config's networks")
+    for name, value in groups[0].items():
+        numbers = value if isinstance(value, (list, tuple)) and name != "params" else [value]
+        if any(isinstance(v, float) and not math.isfinite(v) for v in numbers):
+            raise refuse(f"a checkpoint whose {key} {name} is finite")
     for index, values in state.items():
         if index not in wanted or not isinstance(values, dict) or set(values) != slot:
             raise refuse(f"a checkpoint whose {key} state fits this config's optimiser")
