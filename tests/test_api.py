@@ -93,6 +93,20 @@ def test_bad_config_json_is_a_clear_message(client):
     assert "valid JSON" in predict(client, "{oops", api_name="/load_config")["message"]
 
 
+def test_a_config_over_the_cost_budget_is_refused_and_the_run_kept(client):
+    """Issue 17, finding 1: this config passed every size cap and said "✓ config loaded";
+    one step then took ~138 s and froze every session on its worker."""
+    import json
+
+    freezer = {"g_width": 4096, "d_width": 4096, "g_layers": 2, "d_layers": 2,
+               "batch_size": 16384}
+    out = predict(client, json.dumps(freezer), api_name="/load_config")
+    assert out["message"].startswith("⚠") and "one step would take" in out["message"]
+    assert "batch_size" in out["message"] and "✓" not in out["message"]
+    assert not isinstance(out.get("config-json"), str) or '"g_width": 4096' not in out[
+        "config-json"]
+
+
 def test_preset_loads_config(client):
     out = predict(client, "wgan-gp-fix", api_name="/preset")
     assert "wgan-gp-fix" in out["message"]
@@ -144,6 +158,13 @@ def test_an_upload_over_the_cap_is_refused_as_it_streams_in(tmp_path):
             client.predict(handle_file(str(big)), api_name="/restore")
         stored = [p for p in (tmp_path / "gradio").rglob("*") if p.is_file()]
         assert all(p.stat().st_size < 3_000_000 for p in stored), stored
+        # Issue 17, finding 3: many files each under the cap, in one request, were all
+        # stored (5 x 100 MB in 3.3 s); the request as a whole is capped now.
+        response = httpx.post(url + "gradio_api/upload", timeout=60, files=[
+            ("files", (f"part{i}.pt", b"\0" * 900_000)) for i in range(4)])
+        assert response.status_code == 413 and "all its files together" in response.text
+        stored = [p for p in (tmp_path / "gradio").rglob("*") if p.is_file()]
+        assert sum(p.stat().st_size for p in stored) < 1_100_000, stored
         small = tmp_path / "small.pt"
         small.write_bytes(b"not a checkpoint")
         message = predict(client, handle_file(str(small)), api_name="/restore")["message"]
@@ -153,6 +174,19 @@ def test_an_upload_over_the_cap_is_refused_as_it_streams_in(tmp_path):
         viewer.wait(lambda v: 'data-step="1"' in v.status)
     finally:
         stop_app(process)
+
+
+def test_a_checkpoint_the_app_could_not_read_back_is_refused_up_front(client):
+    """Issue 17, finding 3: a width-4096 run is cheap per step at batch 1, but its checkpoint
+    (~403 MB) is over the app's own upload cap: refused before the worker writes it."""
+    import json
+
+    wide = {"g_width": 4096, "d_width": 4096, "g_layers": 2, "d_layers": 2, "batch_size": 1}
+    assert "✓" in predict(client, json.dumps(wide), api_name="/load_config")["message"]
+    out = predict(client, api_name="/checkpoint")
+    assert out["message"].startswith("⚠") and "403 MB" in out["message"]
+    assert not isinstance(out.get("export-file"), str)  # no file: an unchanged output
+    assert "✓" in predict(client, "mode-collapse", api_name="/preset")["message"]
 
 
 def test_a_huge_request_body_is_refused_not_read_into_memory(app_url):

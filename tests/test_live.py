@@ -244,3 +244,22 @@ def test_worker_handles_commands_between_sessions_slices():
     assert len(order) == 2  # after a and after b; c was paused before its turn
     assert loop.runs["a"].trainer.steps_done > 0 and loop.runs["b"].trainer.steps_done > 0
     assert loop.runs["c"].trainer.steps_done == 0 and not loop.runs["c"].playing
+
+
+def test_loading_a_config_builds_the_run_once(monkeypatch):
+    """Issue 17: loading a config used to build the run twice (Apply, then Reset); a fresh
+    Apply builds once, whether the nets change or not, and answers with the new config."""
+    from playground.engine.trainer import Trainer
+
+    outbox = Outbox()
+    loop = WorkerLoop(outbox)
+    loop.handle(p.OpenRun("a", SMALL))
+    builds = []
+    original = Trainer._build
+    monkeypatch.setattr(Trainer, "_build", lambda self: (builds.append(1), original(self))[1])
+    for config in (SMALL.with_changes(g_width=8), SMALL.with_changes(g_width=8, lr_g=5e-4)):
+        builds.clear()
+        loop.handle(p.Apply("a", config, fresh=True, ticket=7))
+        assert len(builds) == 1
+        assert isinstance(outbox[-1], p.Applied) and outbox[-1].config == config
+        assert loop.runs["a"].steps_done == 0

@@ -136,7 +136,9 @@ def test_a_failing_command_pauses_only_its_own_session(manager):
     a.play()
     b.play()
     a.wait_for(lambda snap: snap.step > 10)
-    a.worker.send(p.Apply(a.id, {"g_width": "wide"}))  # not a TrainConfig: the run raises
+    # Not a count: the run raises. (A bad Apply no longer faults: the worker answers
+    # ApplyFailed and the run goes on as it was; see the next-to-last test.)
+    a.worker.send(p.Step(a.id, "many"))
     broken = a.wait_for(lambda snap: snap.faulted)
     assert not broken.playing and broken.message.startswith("error") and "Reset" in broken.message
     running = b.wait_for(lambda snap: True).step
@@ -282,5 +284,41 @@ def test_a_run_that_cannot_start_says_why_and_recovers(tmp_path, monkeypatch):
         s.play()
         snap = s.wait_for(lambda snap: snap.step > 5, timeout=60)
         assert snap.config == SMALL and not s.notice
+    finally:
+        m.shutdown()
+
+
+def test_a_switch_the_worker_cannot_build_leaves_session_and_worker_on_the_old_run(
+        tmp_path, monkeypatch):
+    """Issue 17, finding 5: the session's config (what the page shows and links) changes only
+    once the worker has built or restored the run; a preset whose data vanished, or a
+    checkpoint the worker refuses, raises RunRefusedError naming why, and the session, the
+    worker's snapshots and its checkpoint all stay on the old run."""
+    from playground.engine.checkpoint import read_state
+    from playground.live.session import RunRefusedError
+    from playground.presets import load_preset
+
+    monkeypatch.setenv("MNIST_DIR", str(tmp_path))
+    monkeypatch.setenv("PLAYGROUND_OFFLINE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    m = SessionManager(workers=1, max_sessions=2).start()
+    try:
+        s = m.open("tab-old-run", SMALL)
+        s.step(3)
+        s.wait_for(lambda snap: snap.step == 3, timeout=60)
+        with pytest.raises(RunRefusedError, match="MNIST") as caught:
+            s.apply(load_preset("mnist-dcgan").config, fresh=True)
+        assert str(tmp_path) not in str(caught.value)  # no server path for the page
+        other = SMALL.with_changes(seed=9, g_width=12)
+        with pytest.raises(RunRefusedError, match="checkpoint was not loaded"):
+            s.restore(b"not a checkpoint", other)
+        assert s.config == SMALL
+        s.step(1)
+        snap = s.wait_for(lambda snap: snap.step == 4, timeout=30)
+        assert snap.config == SMALL
+        assert read_state(s.checkpoint())[1] == SMALL
+        fresh = s.apply(SMALL.with_changes(lr_g=5e-4), fresh=True)  # from step 0, one build
+        assert not fresh.rebuilt and s.config.lr_g == 5e-4
+        assert s.wait_for(lambda snap: snap.step == 0 and snap.config.lr_g == 5e-4).step == 0
     finally:
         m.shutdown()

@@ -28,7 +28,8 @@ from tests.api_outputs import predict
 BASE = load_preset("mode-collapse").config
 SMALL = TrainConfig(g_width=8, d_width=8, g_layers=1, d_layers=1)
 
-scalars = (st.none() | st.booleans() | st.integers() | st.integers(-10**30, 10**30)
+huge_ints = st.integers(4_301, 6_000).map(lambda n: 7 * 10 ** n)  # past the int-string limit
+scalars = (st.none() | st.booleans() | st.integers() | st.integers(-10**30, 10**30) | huge_ints
            | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=12)
            | st.sampled_from(["nan", "inf", "-1", "1e308", "0x10", " ", "custom", "mnist",
                               "wgan-gp", "dcgan", "true"]))
@@ -45,7 +46,8 @@ def drawn_texts() -> st.SearchStrategy[str]:
     huge = st.integers(MAX_CUSTOM_POINTS - 2, MAX_CUSTOM_POINTS + 50_000).map(
         lambda n: json.dumps([[0.5, -0.5]] * n))
     deep = st.integers(1, 50_000).map(lambda n: "[" * n + "]" * n)
-    return as_json | huge | deep | st.text(max_size=60)
+    long_numbers = st.integers(4_301, 6_000).map(lambda n: f"[[{'9' * n}, 0]]")
+    return as_json | huge | deep | long_numbers | st.text(max_size=60)
 
 
 def controls_with_hostile_values() -> st.SearchStrategy[list]:
@@ -106,6 +108,9 @@ def checkpoint_payloads() -> st.SearchStrategy[bytes]:
         saved({"format": 1, "config": SMALL.to_dict(), "generator": {"0.weight": torch.zeros(3)},
                "discriminator": None, "opt_g": [], "opt_d": 5, "rng": None, "steps_done": -1}),
         saved(Evil()),
+        saved({"format": 1, "config": {1: 2, "x": 3}}),  # mixed key types (issue 17)
+        saved({**torch.load(io.BytesIO(good), weights_only=True), "steps_done": 1e30}),
+        saved({**torch.load(io.BytesIO(good), weights_only=True), "pad": torch.zeros(10**6)}),
     ])
     truncated = st.integers(0, len(good) - 1).map(lambda n: good[:n])
     flipped = st.tuples(st.integers(0, len(good) - 1), st.integers(1, 255)).map(
@@ -156,8 +161,8 @@ def _live_drawn() -> st.SearchStrategy[str]:
     as_json = st.lists(st.lists(st.floats(-1e6, 1e6) | st.text(max_size=3), max_size=3),
                        max_size=30).map(json.dumps)
     huge = st.sampled_from([json.dumps([[0.25, 1.0]] * n) for n in (2000, 2001, 60_000)])
-    return as_json | huge | st.sampled_from(["", "[[0,0]]", "[" * 5000, "{oops"]) | st.text(
-        max_size=40)
+    return as_json | huge | st.sampled_from(["", "[[0,0]]", "[" * 5000, "{oops",
+                                             f"[[{'9' * 4_400}, 1]]"]) | st.text(max_size=40)
 
 
 def _file(suffix: str) -> st.SearchStrategy[tuple[str, bytes]]:
@@ -174,7 +179,8 @@ calls = st.one_of(
         lambda t: [*t[0], t[1]])),
     st.tuples(st.just("/load_config"), st.tuples(st.text(max_size=80) | st.sampled_from(
         ['{"batch_size": -1}', '{"g_width": 4096, "g_layers": 16}', '{"dataset": "mnist",'
-         ' "batch_size": 100000}', "[" * 10_000, '{"version": 99}']))),
+         ' "batch_size": 100000}', "[" * 10_000, '{"version": 99}', '{"seed": ' + "9" * 4_400
+         + "}", '{"seed": 1' + " " * 100_001 + "}"]))),
     st.tuples(st.just("/preset"), st.tuples(json_hostile)),
     st.tuples(st.just("/compare_pair"), st.tuples(json_hostile)),
     st.tuples(st.just("/compare_b_json"), st.tuples(st.text(max_size=60), json_hostile)),

@@ -17,7 +17,8 @@ import torch
 
 from playground import __version__
 from playground.cli.runner import train_run, write_run
-from playground.engine.config import ConfigError, apply_overrides
+from playground.engine.config import ConfigError, TrainConfig, apply_overrides
+from playground.engine.cost import over_budget
 from playground.engine.data.mnist import MnistError
 from playground.presets import all_presets, load_preset
 
@@ -94,7 +95,18 @@ def _overrides(args: argparse.Namespace) -> list[str]:
 def _resolve(args: argparse.Namespace):
     """The preset and its config with --steps/--seed/--set applied (ConfigError if bad)."""
     preset = load_preset(args.preset)
-    return preset, apply_overrides(preset.config, _overrides(args))
+    config = apply_overrides(preset.config, _overrides(args))
+    warn_cost(config)
+    return preset, config
+
+
+def warn_cost(config: TrainConfig) -> None:
+    """The web app refuses a config over its cost budget; the CLI says so and runs it (a
+    local user owns their machine)."""
+    problem = over_budget(config)
+    if problem:
+        print(f"warning: {problem} (the web app would refuse this config; running it here)",
+              file=sys.stderr)
 
 
 def _fetch_mnist(needed: bool = True) -> None:
@@ -166,6 +178,8 @@ def _compare(args: argparse.Namespace) -> int:
 
     pair = load_pair(args.preset)
     a, b = (apply_overrides(c, _overrides(args)) for c in (pair.a, pair.b))
+    warn_cost(a)
+    warn_cost(b)
     _check_out(args.out)
     _fetch_mnist("mnist" in (a.dataset, b.dataset))
     result_a, result_b = run_configs([a, b], processes=2)

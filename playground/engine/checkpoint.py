@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from playground import __version__
+from playground.engine import checkpoint_bounds as bounds
 from playground.engine.config import ConfigError, TrainConfig
 from playground.engine.models import make_trainer
 from playground.engine.trainer import Trainer
@@ -52,17 +53,31 @@ def checkpoint_bytes(trainer: Trainer) -> bytes:
 
 def read_state(source: Path | bytes) -> tuple[dict[str, Any], TrainConfig]:
     """A checkpoint's state and its validated config, without building any networks (the web
-    process checks an upload this way before a worker restores it)."""
+    process checks an upload this way before a worker restores it). Bounded before it is
+    opened: the zip directory, then the pickle with tensors on ``meta`` against the config's
+    networks (``checkpoint_bounds``); only then are the tensors read, and checked."""
     name = "uploaded file" if isinstance(source, bytes) else str(source)
-    try:
-        handle = io.BytesIO(source) if isinstance(source, bytes) else Path(source)
-        state = torch.load(handle, map_location="cpu", weights_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear message
-        raise ConfigError("checkpoint", name, f"a checkpoint saved by this app ({exc})"
-                          ) from None
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
+
+    def handle() -> io.BytesIO | Path:
+        return io.BytesIO(source) if isinstance(source, bytes) else Path(source)
+
+    def load(where: str) -> Any:
+        try:
+            return torch.load(handle(), map_location=where, weights_only=True)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file gets one clear message
+            raise ConfigError("checkpoint", name, f"a checkpoint saved by this app ({exc})"
+                              ) from None
+
+    sizes = bounds.zip_sizes(handle())
+    bounds.check_records(sizes)
+    skeleton = load("meta")  # reads the pickle only: every tensor is a shape, no data
+    if not isinstance(skeleton, dict) or skeleton.get("format") != FORMAT:
         raise ConfigError("checkpoint", name, f"a format-{FORMAT} checkpoint")
-    return state, TrainConfig.from_dict(state.get("config"))
+    config = TrainConfig.from_dict(skeleton.get("config"))
+    bounds.check_skeleton(skeleton, config, sizes)
+    state = load("cpu")
+    bounds.check_values(state)
+    return state, config
 
 
 def load_checkpoint(path: Path | bytes) -> Trainer:

@@ -38,15 +38,55 @@ def _short_repr() -> reprlib.Repr:
 _SHORT_REPR = _short_repr()
 
 
+def shown_value(value: Any) -> str:
+    """A bounded repr of a hostile value: reprlib caps depth and length, but Python refuses
+    to write an int of over 4,300 digits (ValueError), so such an int is described instead."""
+    try:
+        return _SHORT_REPR.repr(value)
+    except (ValueError, RecursionError, OverflowError):
+        if isinstance(value, int):
+            return f"<an integer of ~{value.bit_length() * 30103 // 100_000 + 1:,} digits>"
+        return f"<{type(value).__name__}>"
+
+
+MAX_CONFIG_CHARS = 100_000  # a config is ~1 KB; with 2,000 drawn points ~57 KB (to_json)
+
+
+def parse_json(text: str, field_name: str = "config") -> Any:
+    """``json.loads`` that turns everything hostile text can make it raise (bad syntax,
+    integers over Python's 4,300-digit limit: ValueError; deep nesting: RecursionError) into a
+    ConfigError naming ``field_name``."""
+    if len(text) > MAX_CONFIG_CHARS:
+        raise ConfigError(field_name, f"{len(text):,} characters",
+                          f"at most {MAX_CONFIG_CHARS:,} characters")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(field_name, text[:40], f"valid JSON ({exc})") from None
+    except RecursionError:
+        raise ConfigError(field_name, text[:40], "JSON nested less deeply") from None
+    except ValueError:  # Python's integer-string limit
+        raise ConfigError(field_name, text[:40],
+                          "numbers of at most 4,300 digits (this one is longer)") from None
+
+
+def _first_unknown(keys: Any) -> Any:
+    """The first key that is not a setting, in a stable order; keys may mix types (a
+    checkpoint's config dict can hold int and str keys, which ``sorted`` cannot compare)."""
+    unknown = set(keys) - set(field_names())
+    return min(unknown, key=lambda k: (type(k).__name__, shown_value(k))) if unknown else None
+
+
 class ConfigError(ValueError):
     """A config value is unusable; the message names the field, the value and what is allowed."""
 
     def __init__(self, field_name: str, value: Any, allowed: str) -> None:
-        field_name = str(field_name)[:60] or "(empty name)"
+        field_name = (field_name if isinstance(field_name, str) else shown_value(field_name)
+                      )[:60] or "(empty name)"
         self.field = field_name
         self.value = value
         self.allowed = allowed
-        shown = _SHORT_REPR.repr(value)  # bounded depth and length: values can be hostile
+        shown = shown_value(value)
         if len(shown) > 80:
             shown = shown[:77] + "..."
         super().__init__(f"{field_name}={shown} is not allowed: {allowed}")
@@ -100,9 +140,9 @@ class TrainConfig:
 
     def with_changes(self, **changes: Any) -> TrainConfig:
         """A copy with some fields changed (a live edit); validated like any other config."""
-        unknown = sorted(set(changes) - set(field_names()))
-        if unknown:
-            raise ConfigError(unknown[0], changes[unknown[0]], "unknown setting")
+        unknown = _first_unknown(changes)
+        if unknown is not None:
+            raise ConfigError(unknown, changes[unknown], "unknown setting")
         return dataclasses.replace(self, **changes)
 
     def diff(self, other: TrainConfig) -> dict[str, Any]:
@@ -124,16 +164,23 @@ class TrainConfig:
         file says what made it); ``from_json`` reads the stamp and ignores it."""
         from playground import __version__
 
-        return json.dumps({**self.to_dict(), "version": __version__}, indent=indent)
+        data = {**self.to_dict(), "version": __version__}
+        if indent is None or not self.custom_points:
+            return json.dumps(data, indent=indent)
+        # Drawn points one line, not one line per number: 2,000 points stay ~57 KB, under
+        # the pasted-config cap (indented they would be ~100 KB).
+        points = json.dumps(data["custom_points"], separators=(",", ":"))
+        text = json.dumps({**data, "custom_points": None}, indent=indent)  # keeps key order
+        return text.replace('"custom_points": null', f'"custom_points": {points}', 1)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
         if not isinstance(data, dict):
             raise ConfigError("config", data, "a JSON object of settings")
         data = {k: v for k, v in data.items() if k != "version"}  # the writer's stamp
-        unknown = sorted(set(data) - set(field_names()))
-        if unknown:
-            raise ConfigError(unknown[0], data[unknown[0]], "unknown setting")
+        unknown = _first_unknown(data)
+        if unknown is not None:
+            raise ConfigError(unknown, data[unknown], "unknown setting")
         try:
             return cls(**data)
         except TypeError as exc:  # pragma: no cover - every field has a default
@@ -141,11 +188,7 @@ class TrainConfig:
 
     @classmethod
     def from_json(cls, text: str) -> TrainConfig:
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise ConfigError("config", text[:40], f"valid JSON ({exc})") from exc
-        return cls.from_dict(data)
+        return cls.from_dict(parse_json(text, "config"))
 
 
 # A comparison is like with like: its two runs see the same data drawn with the same seed.
@@ -228,7 +271,10 @@ def _as_float(name: str, value: Any) -> float:
     if isinstance(value, bool):
         raise ConfigError(name, value, "a number")
     if isinstance(value, (int, float)):
-        result = float(value)
+        try:
+            result = float(value)
+        except OverflowError:  # an int beyond float's range
+            raise ConfigError(name, value, "a finite number") from None
     elif isinstance(value, str):
         try:
             result = float(value.strip())
@@ -377,12 +423,16 @@ def _parameter_estimate(cfg: TrainConfig, net: str) -> int:
     return inputs * width + (layers - 1) * width * width + width * outputs
 
 
-def parse_set_value(text: str) -> Any:
-    """A ``--set key=value`` value: JSON where it parses (numbers, lists, true, null), else text."""
+def parse_set_value(text: str, field_name: str = "value") -> Any:
+    """A ``--set key=value`` (or share-link) value: JSON where it parses (numbers, lists, true,
+    null), else text; JSON that is too deep or holds a too-long integer is a ConfigError naming
+    ``field_name``, not plain text (it was meant as JSON, and text would only fail later)."""
     try:
         return json.loads(text)
     except json.JSONDecodeError:
         return text
+    except (ValueError, RecursionError):
+        return parse_json(text, field_name)  # raises the named ConfigError
 
 
 def apply_overrides(cfg: TrainConfig, pairs: list[str]) -> TrainConfig:
@@ -392,7 +442,7 @@ def apply_overrides(cfg: TrainConfig, pairs: list[str]) -> TrainConfig:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise ConfigError("--set", pair, "key=value, e.g. --set lr_g=0.001")
-        changes[key.strip()] = parse_set_value(value.strip())
+        changes[key.strip()] = parse_set_value(value.strip(), key.strip())
     return cfg.with_changes(**changes)
 
 

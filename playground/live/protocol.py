@@ -32,12 +32,14 @@ class Command:
 @dataclass(frozen=True)
 class OpenRun(Command):
     config: TrainConfig
+    ticket: int = 0  # non-zero: the session waits for Opened or OpenFailed with this ticket
 
 
 @dataclass(frozen=True)
 class OpenPair(Command):
     config_a: TrainConfig
     config_b: TrainConfig
+    ticket: int = 0
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class Reset(Command):
 class Apply(Command):
     config: TrainConfig
     side: Side = "a"
+    fresh: bool = False  # start from step 0 even if the nets are kept (loading a config)
+    ticket: int = 0  # echoed in Applied / ApplyFailed, so the session matches its answer
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class TakeFilm(Command):
 @dataclass(frozen=True)
 class Restore(Command):
     data: bytes  # checkpoint bytes, already checked by the web process
+    ticket: int = 0  # echoed in Restored / RestoreFailed
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,35 @@ class Unchanged(Reply):
 class Applied(Reply):
     side: Side
     result: ApplyResult  # what the worker did, not what the web process guessed
+    config: TrainConfig | None = None  # the config the run now has (the session takes it)
+    ticket: int = 0
+
+
+@dataclass(frozen=True)
+class ApplyFailed(Reply):
+    """The new config could not be built (MNIST vanished, out of memory): the run is as it
+    was, and so must the page be."""
+
+    side: Side
+    reason: str
+    ticket: int = 0
+
+
+@dataclass(frozen=True)
+class Restored(Reply):
+    steps_done: int
+    ticket: int = 0
+
+
+@dataclass(frozen=True)
+class RestoreFailed(Reply):
+    reason: str  # the run is as it was
+    ticket: int = 0
+
+
+@dataclass(frozen=True)
+class Opened(Reply):
+    ticket: int = 0
 
 
 @dataclass(frozen=True)
@@ -141,6 +175,7 @@ class Fault(Reply):
 @dataclass(frozen=True)
 class OpenFailed(Reply):
     reason: str  # e.g. MNIST vanished between the page's check and the worker
+    ticket: int = 0
 
 
 @dataclass(frozen=True)

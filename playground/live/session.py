@@ -8,9 +8,8 @@ when the tab closes, and reaps sessions nobody has looked at for a while.
 from __future__ import annotations
 
 import atexit
-import multiprocessing as mp
+import itertools
 import os
-import queue
 import secrets
 import threading
 import time
@@ -23,9 +22,15 @@ from playground.live import protocol as p
 from playground.live.cpus import worker_count
 from playground.live.film import FilmReel
 from playground.live.snapshot import Snapshot, ViewOptions
-from playground.live.worker import worker_main
+from playground.live.workers import WorkerHandle
 
 FRAME_RETRY_S = 1.0  # re-ask for a frame if the last request got no answer in this long
+ANSWER_WAIT_S = 10.0  # how long a page handler waits for the worker to build or restore a run
+
+
+class RunRefusedError(RuntimeError):
+    """The worker could not build or restore the run (or did not answer in time); the run,
+    and the session's idea of it, are as they were. The message says why."""
 
 
 class PlaygroundFullError(RuntimeError):
@@ -38,83 +43,19 @@ class PlaygroundFullError(RuntimeError):
         )
 
 
-class _Worker:
-    """One worker process, its two queues and the thread that reads its answers."""
+class TooManyAnonymousError(PlaygroundFullError):
+    """One client address already holds its share of sessions opened without a page."""
 
-    def __init__(self, index: int, manager: SessionManager) -> None:
-        self.index = index
-        self.manager = manager
-        self.sessions: set[str] = set()
-        self.replies: queue.Queue = queue.Queue()
-        self._start_process()
-        self.reader = threading.Thread(
-            target=self._read, name=f"playground-reader-{index}", daemon=True
-        )
-        self.reader.start()
-
-    def _start_process(self) -> None:
-        ctx = mp.get_context("spawn")
-        self.inbox, self.outbox = ctx.Queue(), ctx.Queue()
-        self.process = ctx.Process(
-            target=worker_main,
-            args=(self.inbox, self.outbox),
-            name=f"playground-worker-{self.index}",
-            daemon=True,
-        )
-        self.process.start()
-
-    def send(self, command: p.Command) -> None:
-        self.inbox.put(command)
-
-    def _read(self) -> None:
-        while not self.manager.stopping:
-            try:
-                reply = self.outbox.get(timeout=0.5)
-            except queue.Empty:
-                if not self.process.is_alive() and not self.manager.stopping:
-                    self._restart()
-                continue
-            except (EOFError, OSError):
-                if self.manager.stopping:
-                    return
-                self._restart()
-                continue
-            if isinstance(reply, p.Stats):
-                self.replies.put(reply)
-            else:
-                self.manager._deliver(reply)
-
-    def _restart(self) -> None:
-        """The process died (killed, out of memory): start a new one, reopen its sessions."""
-        for q in (self.inbox, self.outbox):
-            q.cancel_join_thread()
-            q.close()
-        self._start_process()
-        for sid in list(self.sessions):
-            session = self.manager._by_id.get(sid)
-            if session is not None:
-                self.send(session.open_command())
-                session.notice = "the training worker restarted: your run starts again from step 0"
-
-    def stop(self) -> None:
-        try:
-            self.send(p.Shutdown(""))
-        except (OSError, ValueError):
-            pass
-        self.process.join(timeout=3)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(timeout=2)
-        for q in (self.inbox, self.outbox):
-            q.cancel_join_thread()
-            q.close()
+    def __init__(self, cap: int) -> None:
+        RuntimeError.__init__(self, f"this address already holds {cap} sessions opened without "
+                              "the page: open the playground's page to get one")
 
 
 class Session:
     """A browser tab's run, or (with ``config_b``) a pair of runs A and B trained in lockstep
     for the comparison view. Methods return at once; the worker acts on them in order."""
 
-    def __init__(self, key: str, config: TrainConfig, worker: _Worker,
+    def __init__(self, key: str, config: TrainConfig, worker: WorkerHandle,
                  config_b: TrainConfig | None = None) -> None:
         self.key = key
         self.id = secrets.token_urlsafe(16)
@@ -128,10 +69,16 @@ class Session:
         self.applied: p.Applied | None = None  # the worker's last word on an Apply
         self.open_failed = False  # the worker could not create the run (see _receive)
         self.last_seen = time.monotonic()
+        self.client = ""  # the address that opened it
+        self.claimed = True  # opened by a loaded page (False: an API call, a short lease)
         self._frame_asked_at: float | None = None
         self._arrived = threading.Condition()
         self._answers: dict[type, Any] = {}  # replies to _ask, by reply type
         self._asking: type | None = None
+        self._tickets = itertools.count(1)
+        self._waiting: set[int] = set()  # tickets a caller waits on
+        self._verdicts: dict[int, p.Reply] = {}  # their answers
+        self._restoring: dict[int, TrainConfig] = {}  # a Restore's config, taken when it lands
 
     @property
     def latest(self) -> Snapshot | tuple[Snapshot, ...] | None:
@@ -194,12 +141,49 @@ class Session:
         """The run's film frames (side A's, for a pair) for the animated export."""
         return self._ask(p.TakeFilm(self.id), p.FilmData, timeout).reels[0]
 
-    def restore(self, data: bytes, config: TrainConfig) -> None:
-        """Continue from checkpoint bytes (already checked, whose config is ``config``)."""
-        self.config = config
+    def restore(self, data: bytes, config: TrainConfig, timeout: float = ANSWER_WAIT_S) -> int:
+        """Continue from checkpoint bytes (already checked, whose config is ``config``); the
+        step it continues from, once the worker has restored it. RunRefusedError (and the run as it
+        was) if the worker refuses the file or does not answer within ``timeout``."""
         if self.open_failed:
-            self._reopen()
-        self._send(p.Restore(self.id, data))
+            self._reopen_with(config, timeout)
+        ticket = next(self._tickets)
+        self._restoring[ticket] = config
+        verdict = self._await(p.Restore(self.id, data, ticket), ticket, timeout)
+        if isinstance(verdict, p.RestoreFailed):
+            raise RunRefusedError(f"the checkpoint was not loaded ({verdict.reason})")
+        return verdict.steps_done
+
+    def _await(self, command: p.Command, ticket: int, timeout: float) -> p.Reply:
+        """Send ``command`` and wait for the reply carrying ``ticket``; RunRefusedError on time-out
+        (a late answer still lands in ``_receive``, which keeps ``config`` true to the run)."""
+        with self._arrived:
+            self._waiting.add(ticket)
+        self._send(command)
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            try:
+                while ticket not in self._verdicts:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise RunRefusedError(f"the training worker did not answer within "
+                                         f"{timeout:g} s (it is busy); try again")
+                    self._arrived.wait(remaining)
+                return self._verdicts.pop(ticket)
+            finally:
+                self._waiting.discard(ticket)
+
+    def _reopen_with(self, config: TrainConfig, timeout: float) -> None:
+        """Create the run that never started, with ``config``; RunRefusedError if it fails again."""
+        self.config = config  # there is no old run to keep
+        self.open_failed = False
+        self.notice = ""
+        ticket = next(self._tickets)
+        command = self.open_command()
+        verdict = self._await(type(command)(**{**command.__dict__, "ticket": ticket}), ticket,
+                              timeout)
+        if isinstance(verdict, p.OpenFailed):
+            raise RunRefusedError(f"this run could not start ({verdict.reason})")
 
     def open_command(self) -> p.OpenRun | p.OpenPair:
         """What a worker needs to create this session's run (again, after a restart)."""
@@ -207,22 +191,24 @@ class Session:
             return p.OpenPair(self.id, self.config, self.config_b)
         return p.OpenRun(self.id, self.config)
 
-    def apply(self, config: TrainConfig, side: p.Side = "a") -> ApplyResult:
-        """Switch the run (a pair: its side "a" or "b") to ``config`` (already validated).
-        Returns the plan (the worker does the same; its ``Applied`` reply lands in
-        ``applied``)."""
+    def apply(self, config: TrainConfig, side: p.Side = "a", fresh: bool = False,
+              timeout: float = ANSWER_WAIT_S) -> ApplyResult:
+        """Switch the run (a pair: its side "a" or "b") to ``config`` (already validated); with
+        ``fresh``, from step 0 (one build: the worker resets only runs it did not rebuild).
+        Returns what the worker did, once it has done it; ``config`` changes only then.
+        RunRefusedError, with the run and ``config`` as they were, if the worker cannot build it."""
         current = self.config_b if side == "b" else self.config
         plan = plan_change(current, config)
-        if plan.changed:
-            if side == "b":
-                self.config_b = config
-            else:
-                self.config = config
-            if self.open_failed:  # the run never started: start it with the new settings
-                self._reopen()
-            else:
-                self._send(p.Apply(self.id, config, side))
-        return plan
+        if self.open_failed and side == "a":  # the run never started: start it with these
+            self._reopen_with(config, timeout)
+            return plan
+        if not plan.changed and not fresh:
+            return plan
+        ticket = next(self._tickets)
+        verdict = self._await(p.Apply(self.id, config, side, fresh, ticket), ticket, timeout)
+        if isinstance(verdict, p.ApplyFailed):
+            raise RunRefusedError(f"the run was not changed ({verdict.reason})")
+        return verdict.result
 
     def frame(self, view: ViewOptions | None = None) -> Snapshot | tuple[Snapshot, ...] | None:
         """The latest picture at once (see ``latest``), and a request for a fresher one (at
@@ -268,14 +254,25 @@ class Session:
                 self.frames = None
                 self.notice = (f"⚠ this run could not start ({reason}): pick a preset or load "
                                "a config")
-            case p.Applied():
+            case p.Applied(side=side, config=config) if config is not None:
                 self.applied = reply
+                if side == "b":
+                    self.config_b = config
+                else:
+                    self.config = config
+            case p.Restored(ticket=ticket) if ticket in self._restoring:
+                self.config = self._restoring.pop(ticket)
+            case p.RestoreFailed(ticket=ticket):
+                self._restoring.pop(ticket, None)
             case p.CheckpointData() | p.FilmData():
                 self._answers[type(reply)] = reply
                 self._asking = None
         if isinstance(reply, (p.Frame, p.Unchanged, p.Fault)):
             self._frame_asked_at = None
         with self._arrived:
+            ticket = getattr(reply, "ticket", 0)
+            if ticket in self._waiting:
+                self._verdicts[ticket] = reply
             self._arrived.notify_all()
 
 
@@ -294,17 +291,22 @@ class SessionManager:
                              else int(env.get("PLAYGROUND_MAX_SESSIONS", 16)))
         self.ttl_s = ttl_s if ttl_s is not None else float(env.get("PLAYGROUND_SESSION_TTL_S",
                                                                      900))
+        # Sessions opened by an API call, not a loaded page: a few per address, a short lease,
+        # and the first to go when a page needs a slot (issue 17: 12 anonymous POSTs locked
+        # every visitor out for 15 minutes).
+        self.anon_per_client = int(env.get("PLAYGROUND_ANON_PER_CLIENT", 2))
+        self.anon_ttl_s = float(env.get("PLAYGROUND_ANON_TTL_S", 60))
         self.stopping = False
         self._lock = threading.Lock()
         self._by_key: dict[str, Session] = {}
         self._by_id: dict[str, Session] = {}
-        self._workers: list[_Worker] = []
+        self._workers: list[WorkerHandle] = []
         self._reaper: threading.Thread | None = None
 
     def start(self) -> SessionManager:
         with self._lock:
             if not self._workers:
-                self._workers = [_Worker(i, self) for i in range(self.n_workers)]
+                self._workers = [WorkerHandle(i, self) for i in range(self.n_workers)]
                 self._reaper = threading.Thread(
                     target=self._reap_forever, name="playground-reaper", daemon=True
                 )
@@ -312,22 +314,36 @@ class SessionManager:
                 atexit.register(self.shutdown)
         return self
 
-    def open(self, key: str, config: TrainConfig, config_b: TrainConfig | None = None
-             ) -> Session:
+    def open(self, key: str, config: TrainConfig, config_b: TrainConfig | None = None,
+             client: str = "", claimed: bool = True) -> Session:
         """The tab's session, created on first use; PlaygroundFullError past the cap. With
-        ``config_b`` it is a pair (A = ``config``, B = ``config_b``) for the comparison."""
+        ``config_b`` it is a pair (A = ``config``, B = ``config_b``) for the comparison.
+        ``claimed``: a loaded page asks (it may take the slot of the oldest unclaimed
+        session); unclaimed ones (API calls) are capped per ``client`` address."""
         self.start()
         with self._lock:
             existing = self._by_key.get(key)
             if existing is not None:
+                existing.claimed = existing.claimed or claimed
                 return existing
+            anonymous = [s for s in self._by_key.values() if not s.claimed]
+            if not claimed and sum(s.client == client for s in anonymous) >= self.anon_per_client:
+                raise TooManyAnonymousError(self.anon_per_client)
+            evicted = None
             if len(self._by_key) >= self.max_sessions:
-                raise PlaygroundFullError(self.max_sessions)
-            worker = min(self._workers, key=lambda w: len(w.sessions))
-            session = Session(key, config, worker, config_b)
-            worker.sessions.add(session.id)
-            self._by_key[key] = session
-            self._by_id[session.id] = session
+                if not claimed or not anonymous:
+                    raise PlaygroundFullError(self.max_sessions)
+                evicted = min(anonymous, key=lambda s: s.last_seen).key
+            else:
+                worker = min(self._workers, key=lambda w: len(w.sessions))
+                session = Session(key, config, worker, config_b)
+                session.client, session.claimed = client, claimed
+                worker.sessions.add(session.id)
+                self._by_key[key] = session
+                self._by_id[session.id] = session
+        if evicted is not None:  # a page takes the slot of the stalest API-only session
+            self.close(evicted)
+            return self.open(key, config, config_b, client, claimed)
         worker.send(session.open_command())
         return session
 
@@ -355,14 +371,15 @@ class SessionManager:
     def reap_idle(self, now: float | None = None) -> int:
         """Close sessions not looked at for ``ttl_s`` (tabs that vanished without unload)."""
         now = time.monotonic() if now is None else now
-        stale = [k for k, s in list(self._by_key.items()) if now - s.last_seen > self.ttl_s]
+        stale = [k for k, s in list(self._by_key.items())
+                 if now - s.last_seen > (self.ttl_s if s.claimed else self.anon_ttl_s)]
         for key in stale:
             self.close(key)
         return len(stale)
 
     def _reap_forever(self) -> None:
         while not self.stopping:
-            time.sleep(min(30.0, self.ttl_s / 4))
+            time.sleep(min(30.0, self.ttl_s / 4, self.anon_ttl_s / 4))
             self.reap_idle()
 
     def worker_stats(self, timeout: float = 10.0) -> list[dict[str, Any]]:

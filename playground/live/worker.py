@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from playground.engine.data import without_paths
 from playground.live import protocol as p
 from playground.live.pair import LivePair
 from playground.live.run import LiveRun
@@ -60,7 +61,29 @@ class WorkerLoop:
                 LiveRun(command.session, command.config) if isinstance(command, p.OpenRun)
                 else LivePair(command.session, command.config_a, command.config_b))
         except Exception as exc:  # noqa: BLE001 - e.g. MNIST went missing: say so
-            self.outbox.put(p.OpenFailed(command.session, f"{type(exc).__name__}: {exc}"))
+            self.outbox.put(p.OpenFailed(command.session, reason(exc), command.ticket))
+            return
+        if command.ticket:
+            self.outbox.put(p.Opened(command.session, command.ticket))
+
+    def _apply(self, run: p.Run, command: p.Apply) -> p.Reply:
+        """Apply (and for ``fresh``, start again); a config that cannot be built leaves the
+        run as it was (the Trainer builds the new run before giving up the old one)."""
+        sid, side = command.session, command.side
+        try:
+            result = run.apply(command.config, side)
+            if command.fresh and not result.rebuilt:
+                run.reset()  # rebuilt runs are at step 0 already: never build twice
+        except Exception as exc:  # noqa: BLE001 - the page must hear why, the run goes on
+            return p.ApplyFailed(sid, side, reason(exc), command.ticket)
+        return p.Applied(sid, side, result, command.config, command.ticket)
+
+    def _restore(self, run: p.Run, command: p.Restore) -> p.Reply:
+        try:
+            run.restore(command.data)
+        except Exception as exc:  # noqa: BLE001 - a refused checkpoint leaves the run as it was
+            return p.RestoreFailed(command.session, reason(exc), command.ticket)
+        return p.Restored(command.session, run.steps_done, command.ticket)
 
     def _act(self, run: p.Run, command: p.Command) -> None:
         sid = command.session
@@ -79,16 +102,16 @@ class WorkerLoop:
                 run.step(count, train_d, train_g)
             case p.Reset():
                 run.reset()
-            case p.Apply(config=config, side=side):
-                self.outbox.put(p.Applied(sid, side, run.apply(config, side)))
+            case p.Apply():
+                self.outbox.put(self._apply(run, command))
             case p.SlowMotion(on=on):
                 run.set_slow_motion(on)
             case p.TakeCheckpoint():
                 self.outbox.put(p.CheckpointData(sid, run.checkpoint()))
             case p.TakeFilm():
                 self.outbox.put(p.FilmData(sid, run.reel()))
-            case p.Restore(data=data):
-                run.restore(data)
+            case p.Restore():
+                self.outbox.put(self._restore(run, command))
             case _:
                 raise TypeError(f"unknown command {p.describe(command)}")
 
@@ -134,6 +157,11 @@ class WorkerLoop:
             sid = getattr(command, "session", "")
             self.safely(sid, lambda command=command: self.handle(command))
             command = None
+
+
+def reason(exc: BaseException) -> str:
+    """Why a run could not be built or restored, as a public page may show it (no paths)."""
+    return without_paths(f"{type(exc).__name__}: {exc}")[:300]
 
 
 def worker_main(inbox: Any, outbox: Any) -> None:

@@ -25,16 +25,30 @@ class BodyLimit:
     """Wraps an ASGI app; ``exempt`` paths (ending so) keep their own limits."""
 
     def __init__(self, app: Callable[..., Awaitable[None]], max_bytes: int = MAX_BODY_BYTES,
-                 exempt: tuple[str, ...] = ("/upload",)) -> None:
+                 exempt: tuple[str, ...] = ("/upload",), upload_bytes: int | None = None
+                 ) -> None:
+        """``upload_bytes``: the cap on a whole upload request (all its files together), so
+        ``curl -F files=@a -F files=@b ...`` cannot put many files of the per-file cap on
+        disk at once (issue 17, finding 3); None leaves uploads to Gradio's per-file cap."""
         self.app, self.max_bytes, self.exempt = app, max_bytes, exempt
+        self.upload_bytes = upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].rstrip("/").endswith(self.exempt):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_bytes
+        if scope["path"].rstrip("/").endswith(self.exempt):
+            if self.upload_bytes is None:
+                await self.app(scope, receive, send)
+                return
+            limit = self.upload_bytes
+        await self._limited(scope, receive, send, limit)
+
+    async def _limited(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         declared = dict(scope.get("headers") or ()).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
             return
         received, too_big, started = 0, False, False
 
@@ -45,7 +59,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     too_big = True  # the app sees the client leave; we answer for it
                     return {"type": "http.disconnect"}
             return message
@@ -63,11 +77,12 @@ class BodyLimit:
             if not too_big:
                 raise
         if too_big and not started:
-            await self._refuse(send)
+            await self._refuse(send, limit)
 
-    async def _refuse(self, send: Send) -> None:
-        body = (f"Request body too large: at most {self.max_bytes:,} bytes "
-                "(the playground's largest real request is ~100 KB).").encode()
+    async def _refuse(self, send: Send, limit: int) -> None:
+        why = ("one upload request, all its files together" if limit != self.max_bytes
+               else "the playground's largest real request is ~100 KB")
+        body = f"Request body too large: the maximum is {limit:,} bytes ({why}).".encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                                 (b"content-length", str(len(body)).encode())]})

@@ -16,12 +16,24 @@ from urllib.parse import quote
 
 import gradio as gr
 
-from playground.engine.config import MODELS, OPTIMIZERS, ConfigError, TrainConfig, check_comparable
-from playground.engine.data import dataset_problem
+from playground.engine.config import (
+    MODELS,
+    OPTIMIZERS,
+    ConfigError,
+    TrainConfig,
+    check_comparable,
+    parse_json,
+)
 from playground.engine.losses import LOSSES
-from playground.live.session import PlaygroundFullError, Session, SessionManager
+from playground.live.session import (
+    PlaygroundFullError,
+    RunRefusedError,
+    Session,
+    SessionManager,
+)
 from playground.live.snapshot import ViewOptions
 from playground.presets import load_pair, pair_names
+from playground.web.admission import run_problem
 from playground.web.controls import control_changes, to_control
 from playground.web.layout import FRAME_INTERVAL_S, plot_element, share_query, status_html
 from playground.web.outcome import Outcome, Updates
@@ -53,10 +65,7 @@ def pair_from_query(params: dict[str, str], a: TrainConfig) -> tuple[TrainConfig
     if "pair" in params:
         preset = load_pair(params["pair"], paths=False)
         return preset.a, preset.b
-    try:
-        changes = json.loads(params["b"])
-    except json.JSONDecodeError as exc:
-        raise ConfigError("b", params["b"][:40], f"JSON of B's changes ({exc})") from None
+    changes = parse_json(params["b"], "b")  # bad, deep or over-long-integer JSON: named
     if not isinstance(changes, dict):
         raise ConfigError("b", changes, "a JSON object of B's changes")
     b = a.with_changes(**changes)
@@ -135,13 +144,15 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
     def start(a: TrainConfig, b: TrainConfig, request: gr.Request, note: str,
               name: str | None) -> Updates:
         """(Re)open the pair session with A and B; fill B's controls, the JSON and the link."""
-        problem = dataset_problem(a.dataset)
+        problem = run_problem(a) or run_problem(b)
         if problem:
             return {message: f"⚠ {problem}"}
         key = compare_key(request.session_hash)
         manager.close(key)
         try:
-            manager.open(key, a, b)
+            page = manager.get(request.session_hash)  # the Play tab's session: a real page?
+            manager.open(key, a, b, client=str(getattr(request.client, "host", "") or ""),
+                         claimed=page is not None and page.claimed)
         except PlaygroundFullError:
             return {message: full}
         return {message: note, **b_values(b), b_json: b.to_json(),
@@ -190,7 +201,13 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
             check_comparable(session.config, b, "B")
         except ConfigError as exc:
             return Outcome(False, {message: f"⚠ {exc}"})
-        plan = session.apply(b, "b")
+        problem = run_problem(b)
+        if problem:
+            return Outcome(False, {message: f"⚠ {problem}"})
+        try:
+            plan = session.apply(b, "b")  # returns once the worker has built B
+        except RunRefusedError as exc:
+            return Outcome(False, {message: f"⚠ {exc}"})
         note = f"✓ B: {plan.message}" + ("; A starts again too" if plan.rebuilt else "")
         return Outcome(True, {message: note, b_json: b.to_json(),
                               link: pair_query(session.config, b, name)})

@@ -120,7 +120,7 @@ def parse_points(text: str) -> tuple[tuple[float, float], ...]:
                           f"at most {MAX_CUSTOM_POINTS} points ({MAX_DRAWN_CHARS:,} characters)")
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # ValueError: also an over-long integer
         raise ConfigError(
             "custom_points", text[:40], f"JSON like [[0, 1], [1, 0]] ({exc})"
         ) from None
@@ -145,5 +145,5 @@ def config_from_query(params: dict[str, str], base: TrainConfig | None = None) -
     from playground.engine.config import parse_set_value
 
     base = base or TrainConfig()
-    changes = {key: parse_set_value(value) for key, value in params.items()}
+    changes = {key: parse_set_value(value, key) for key, value in params.items()}
     return base.with_changes(**changes)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import secrets
 import shutil
 import tempfile
@@ -17,6 +18,7 @@ from typing import Any
 import gradio as gr
 
 from playground.engine.checkpoint import read_state
+from playground.engine.checkpoint_bounds import max_checkpoint_bytes
 from playground.engine.config import ConfigError, TrainConfig
 from playground.engine.kinds import kind_of
 from playground.live.film import render_gif
@@ -26,6 +28,7 @@ from playground.web.outcome import Outcome
 MAX_CONFIG_BYTES = 100_000  # a config is ~1 KB; anything near this is not one
 MAX_CHECKPOINT_BYTES = 200 * 2**20  # the parameter cap keeps real checkpoints far below
 EXPORT_TTL_S = 600.0  # our copy of a download; Gradio serves its own copy from its cache
+EXPORT_BUDGET_BYTES = 1 << 30  # all our export copies together; the oldest go first
 
 
 def history_csv(snap: Snapshot) -> str:
@@ -53,10 +56,40 @@ def _export_file(name: str, data: bytes | str, folder: Path | None = None) -> st
     that was killed, so a Space that runs for months does not fill its disk."""
     folder = folder or export_dir()
     prune_exports(folder)
+    payload = data.encode() if isinstance(data, str) else data
+    make_room(folder, len(payload), export_budget())
     path = folder / secrets.token_hex(8) / name
     path.parent.mkdir(parents=True)
-    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    path.write_bytes(payload)
     return str(path)
+
+
+def export_budget() -> int:
+    return int(os.environ.get("PLAYGROUND_EXPORT_BUDGET_BYTES") or EXPORT_BUDGET_BYTES)
+
+
+def make_room(folder: Path, size: int, budget: int) -> int:
+    """Sweep the oldest export folders until ``size`` more bytes fit in ``budget`` (issue 17,
+    finding 3: repeated downloads filled the disk); ValueError if one file alone is over it.
+    How many folders went."""
+    if size > budget:
+        raise ValueError(f"this download would be {size / 1e6:,.0f} MB, over the "
+                         f"{budget / 1e6:,.0f} MB the playground keeps for downloads")
+    entries = []
+    for entry in folder.glob("*") if folder.is_dir() else ():
+        try:
+            used = sum(f.stat().st_size for f in entry.rglob("*") if f.is_file())
+            entries.append((entry.stat().st_mtime, used, entry))
+        except OSError:  # another process swept it
+            continue
+    total, removed = sum(e[1] for e in entries), 0
+    for _, used, entry in sorted(entries, key=lambda e: e[0]):
+        if total + size <= budget:
+            break
+        shutil.rmtree(entry, ignore_errors=True)
+        total -= used
+        removed += 1
+    return removed
 
 
 def prune_exports(folder: Path, max_age_s: float = EXPORT_TTL_S) -> int:
@@ -113,6 +146,11 @@ def build_export_panel(session_for: Callable, load_into_session: Callable[..., O
         return handler
 
     def checkpoint_file(session: Any) -> tuple[str, bytes, str]:
+        most = max_checkpoint_bytes(session.config)
+        if most > MAX_CHECKPOINT_BYTES:  # refused before the worker writes hundreds of MB
+            raise ValueError(f"this run's checkpoint would be up to {most / 1e6:,.0f} MB, over "
+                             f"the {MAX_CHECKPOINT_BYTES / 1e6:,.0f} MB the playground can "
+                             "load back: fewer layers or neurons make it smaller")
         data = session.checkpoint()
         return (f"{session.config.dataset}-{session.config.loss}.pt", data,
                 f"checkpoint saved ({len(data) / 1e6:.1f} MB)")

@@ -14,11 +14,16 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from playground.engine.config import ConfigError, TrainConfig
-from playground.engine.data import dataset_problem
 from playground.engine.kinds import kind_of
-from playground.live.session import PlaygroundFullError, Session, SessionManager
+from playground.live.session import (
+    PlaygroundFullError,
+    RunRefusedError,
+    Session,
+    SessionManager,
+)
 from playground.live.snapshot import ViewOptions
 from playground.presets import load_preset, preset_names
+from playground.web.admission import run_problem
 from playground.web.body_limit import BodyLimit
 from playground.web.compare_tab import build_compare_tab, compare_key, pair_from_query, pair_text
 from playground.web.controls import (
@@ -61,7 +66,8 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         session = manager.get(request.session_hash)
         if session is None:
             try:
-                session = manager.open(request.session_hash, default)
+                session = manager.open(request.session_hash, default,  # an API call: no page
+                                       client=client_of(request), claimed=False)
             except PlaygroundFullError:
                 return None
         return session
@@ -180,15 +186,19 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             except ConfigError as exc:
                 config = load_preset(DEFAULT_PRESET).config
                 note = f"⚠ this link's config is not usable: {exc}. Showing {DEFAULT_PRESET}."
-            problem = dataset_problem(config.dataset)
+            problem = run_problem(config)
             if problem:
                 config = load_preset(DEFAULT_PRESET).config
                 note = f"⚠ {problem} Showing {DEFAULT_PRESET}."
             try:
-                session = manager.open(request.session_hash, config)
+                session = manager.open(request.session_hash, config,  # a loaded page
+                                       client=client_of(request))
             except PlaygroundFullError as exc:
                 return {message: f"⚠ {exc}"}
-            session.apply(config)
+            try:
+                session.apply(config)
+            except RunRefusedError as exc:
+                config, note = session.config, f"⚠ {exc}"  # show the run that is there
             updates = {**showing(config), message: note}
             if name in preset_names():
                 updates.update({preset_info: preset_text(name), preset: name})
@@ -269,10 +279,13 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             """Send the config to the run; the outcome says what happened (or nothing did)."""
             if session is None:
                 return Outcome(False, {message: full_message})
-            problem = dataset_problem(config.dataset)
+            problem = run_problem(config)
             if problem:
                 return Outcome(False, {message: f"⚠ {problem}"})
-            plan = session.apply(config)
+            try:
+                plan = session.apply(config)  # returns once the worker has built it
+            except RunRefusedError as exc:
+                return Outcome(False, {message: f"⚠ {exc}"})
             return Outcome(True, {message: f"✓ {plan.message}"} if plan.changed else {})
 
         def on_control(request: gr.Request, *values: Any) -> Updates:
@@ -311,17 +324,19 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                               checkpoint: bytes | None = None) -> Outcome:
             """Start ``config`` from step 0, or continue a checkpoint whose config it is. Not
             ok (and the page left showing the run that is still there) when it cannot."""
-            problem = dataset_problem(config.dataset)
+            problem = run_problem(config)
             if problem:
                 return Outcome(False, {message: f"⚠ {problem}"})
             session = session_for(request)
             if session is None:
                 return Outcome(False, {message: full_message})
-            if checkpoint is not None:
-                session.restore(checkpoint, config)
-            else:
-                apply_config(session, config)
-                session.reset()
+            try:  # "✓" only once the worker has restored or built the run
+                if checkpoint is not None:
+                    session.restore(checkpoint, config)
+                else:
+                    session.apply(config, fresh=True)  # one build: new nets or a reset
+            except RunRefusedError as exc:  # the page stays with the run that is there
+                return Outcome(False, {message: f"⚠ {exc}"})
             return Outcome(True, {**showing(config), message: note})
 
         def on_preset(name: str, request: gr.Request) -> Updates:
@@ -379,6 +394,11 @@ def build_app(manager: SessionManager) -> gr.Blocks:
     return demo
 
 
+def client_of(request: gr.Request) -> str:
+    """The caller's address (what the per-client cap on API-opened sessions counts)."""
+    return str(getattr(request.client, "host", "") or "")
+
+
 def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``demo.launch`` settings. ``max_file_size`` makes Gradio refuse a bigger upload while
     it streams in, before it lands on disk: a stranger must not be able to fill a Space's disk
@@ -387,4 +407,5 @@ def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if env is None else env
     limit = int(env.get("PLAYGROUND_MAX_UPLOAD_BYTES") or MAX_CHECKPOINT_BYTES)
     return {"css": CSS, "theme": gr.themes.Soft(), "max_file_size": limit,
-            "app_kwargs": {"middleware": [Middleware(BodyLimit), Middleware(PlotlyScript)]}}
+            "app_kwargs": {"middleware": [Middleware(BodyLimit, upload_bytes=limit + 2**16),
+                                          Middleware(PlotlyScript)]}}

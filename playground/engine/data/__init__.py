@@ -5,6 +5,7 @@ One registry for both, so config validation, the UI's dropdown and the Trainer a
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 from typing import Protocol
 
@@ -64,5 +65,16 @@ def dataset_problem(dataset: str) -> str | None:
     try:
         MnistSampler()
     except MnistError as exc:
-        return str(exc)
+        return without_paths(str(exc))
     return None
+
+
+# An absolute path (not the path part of a URL: no letter, digit, ':' or '/' right before it).
+_PATH = re.compile(r"(?<![\w:/.])(?:~|[A-Za-z]:)?[/\\][^\s,;:()'\"]+")
+
+
+def without_paths(text: str) -> str:
+    """A data error as a visitor may read it: the server's folders become "the MNIST cache"
+    (a public page must not show its file system); the CLI keeps the paths, which its user
+    needs."""
+    return _PATH.sub("the MNIST cache", text)

@@ -1,0 +1,87 @@
+"""One worker process as the web process sees it: its queues, and the thread that reads its
+replies and hands them to the sessions (and restarts the process if it dies)."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+from typing import TYPE_CHECKING
+
+from playground.live import protocol as p
+from playground.live.worker import worker_main
+
+if TYPE_CHECKING:
+    from playground.live.session import SessionManager
+
+
+class WorkerHandle:
+    """One worker process, its two queues and the thread that reads its answers."""
+
+    def __init__(self, index: int, manager: SessionManager) -> None:
+        self.index = index
+        self.manager = manager
+        self.sessions: set[str] = set()
+        self.replies: queue.Queue = queue.Queue()
+        self._start_process()
+        self.reader = threading.Thread(
+            target=self._read, name=f"playground-reader-{index}", daemon=True
+        )
+        self.reader.start()
+
+    def _start_process(self) -> None:
+        ctx = mp.get_context("spawn")
+        self.inbox, self.outbox = ctx.Queue(), ctx.Queue()
+        self.process = ctx.Process(
+            target=worker_main,
+            args=(self.inbox, self.outbox),
+            name=f"playground-worker-{self.index}",
+            daemon=True,
+        )
+        self.process.start()
+
+    def send(self, command: p.Command) -> None:
+        self.inbox.put(command)
+
+    def _read(self) -> None:
+        while not self.manager.stopping:
+            try:
+                reply = self.outbox.get(timeout=0.5)
+            except queue.Empty:
+                if not self.process.is_alive() and not self.manager.stopping:
+                    self._restart()
+                continue
+            except (EOFError, OSError):
+                if self.manager.stopping:
+                    return
+                self._restart()
+                continue
+            if isinstance(reply, p.Stats):
+                self.replies.put(reply)
+            else:
+                self.manager._deliver(reply)
+
+    def _restart(self) -> None:
+        """The process died (killed, out of memory): start a new one, reopen its sessions."""
+        for q in (self.inbox, self.outbox):
+            q.cancel_join_thread()
+            q.close()
+        self._start_process()
+        for sid in list(self.sessions):
+            session = self.manager._by_id.get(sid)
+            if session is not None:
+                self.send(session.open_command())
+                session.notice = "the training worker restarted: your run starts again from step 0"
+
+    def stop(self) -> None:
+        try:
+            self.send(p.Shutdown(""))
+        except (OSError, ValueError):
+            pass
+        self.process.join(timeout=3)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=2)
+        for q in (self.inbox, self.outbox):
+            q.cancel_join_thread()
+            q.close()
