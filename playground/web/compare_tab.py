@@ -190,16 +190,19 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
         except ConfigError as exc:
             return Outcome(False, {message: f"⚠ {exc}"})
         plan = session.apply(b, "b")
-        note = f"✓ B: {plan.message}" + ("; A starts again too" if plan.rebuilt else "")
-        return Outcome(True, {message: note, b_json: b.to_json(),
-                              link: pair_query(session.config, b, name)})
+        updates = {b_json: b.to_json(), link: pair_query(session.config, b, name)}
+        if plan.changed:  # a repeated event (a dropdown's blur) must not say "no change" over
+            note = f"✓ B: {plan.message}" + ("; A starts again too" if plan.rebuilt else "")
+            updates[message] = note  # what the edit did
+        return Outcome(True, updates)
 
     def on_b_control(name: str | None, request: gr.Request, *values: Any) -> Updates:
         session = pair_session(request)
         if session is None:
             return {message: "pick a pair preset first"}
         try:
-            b = session.config_b.with_changes(**control_changes(B_FIELDS, values))
+            b = session.config_b.with_changes(**control_changes(B_FIELDS, values,
+                                                                 session.config_b))
         except ConfigError as exc:
             return {message: f"⚠ {exc}"}
         return apply_to_b(b, request, name).updates

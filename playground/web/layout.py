@@ -28,6 +28,17 @@ CSS = """
 .gp-flow {font-size: 13px; color: #555; letter-spacing: 0.02em;}
 """
 
+# Runs once when the page loads (``launch(js=...)``). A Gradio slider applies its number box on
+# blur only; Enter there should apply it too, as it does in a Number field, so Enter blurs it.
+PAGE_JS = """() => {
+  document.addEventListener('keydown', (event) => {
+    const box = event.target;
+    const block = box instanceof HTMLInputElement && box.type === 'number'
+      ? box.closest('.block') : null;
+    if (event.key === 'Enter' && block && block.querySelector('input[type=range]')) box.blur();
+  }, true);
+}"""
+
 
 def plot_element(elem_id: str, drawable: bool = False, height: int = 520) -> gr.HTML:
     """A chart that stays mounted; new values go through Plotly.react (see live_plot.js)."""

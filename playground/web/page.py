@@ -36,6 +36,7 @@ from playground.web.inputs import explain_wrong_inputs
 from playground.web.layout import (
     CSS,
     FRAME_INTERVAL_S,
+    PAGE_JS,
     PLOTLY_JS,
     build_controls,
     dataset_text,
@@ -147,9 +148,10 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return gr.skip()  # the editor holds a draft that is not a config (yet)
             return share_query(config)
 
-        config_json.change(on_config_text, config_json, share, api_visibility="private").then(
-            None, share, share, api_visibility="private",
-            js="(q) => (q || '').startsWith('?') ? location.origin + location.pathname + q : q")
+        config_json.change(on_config_text, config_json, share, api_visibility="private")
+        share.change(None, share, share, api_visibility="private",
+                     js="(q) => (q || '').startsWith('?') ? location.origin + location.pathname "
+                        "+ q : q")
         control_list = [controls[name] for name in CONTROL_FIELDS]
         view_rows = [points_row, draw_row, images_row]
 
@@ -190,7 +192,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             except PlaygroundFullError as exc:
                 return {message: f"⚠ {exc}"}
             session.apply(config)
-            updates = {**showing(config), message: note}
+            updates = {**showing(config), message: note, share: share_query(config)}
             if name in preset_names():
                 updates.update({preset_info: preset_text(name), preset: name})
             compared, note = compare_from_link(pair_params, config, note, request)
@@ -212,7 +214,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             return {tabs: gr.Tabs(selected="compare"), **started, **extra}, note
 
         demo.load(on_load, [preset],
-                  [*control_list, message, config_json, preset_info, preset, loss_info,
+                  [*control_list, message, config_json, share, preset_info, preset, loss_info,
                    *view_rows, tabs, *compare.started, compare.info, compare.pair],
                   api_visibility="private")
 
@@ -387,5 +389,5 @@ def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     does the same for every other request body (see ``body_limit``)."""
     env = os.environ if env is None else env
     limit = int(env.get("PLAYGROUND_MAX_UPLOAD_BYTES") or MAX_CHECKPOINT_BYTES)
-    return {"css": CSS, "theme": gr.themes.Soft(), "max_file_size": limit,
+    return {"css": CSS, "js": PAGE_JS, "theme": gr.themes.Soft(), "max_file_size": limit,
             "app_kwargs": {"middleware": [Middleware(BodyLimit)]}}
