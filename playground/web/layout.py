@@ -149,10 +149,31 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
     return c
 
 
-def share_query(config: TrainConfig) -> str:
-    """``?preset=NAME&...`` for the preset that needs the fewest changes to become ``config``."""
+def nearest_preset(config: TrainConfig) -> tuple[str, dict[str, object]]:
+    """The preset that needs the fewest changes to become ``config``, and those changes."""
     options = []
     for name in preset_names():
-        query = config_to_query(config, load_preset(name).config)
-        options.append((len(query), f"?preset={name}" + ("&" + query[1:] if query else "")))
-    return min(options)[1]
+        changes = load_preset(name).config.diff(config)
+        options.append((len(config_to_query(config, load_preset(name).config)), name, changes))
+    _, name, changes = min(options, key=lambda option: option[:2])
+    return name, changes
+
+
+def share_query(config: TrainConfig) -> str:
+    """``?preset=NAME&...`` for the preset that needs the fewest changes to become ``config``."""
+    name, _ = nearest_preset(config)
+    query = config_to_query(config, load_preset(name).config)
+    return f"?preset={name}" + ("&" + query[1:] if query else "")
+
+
+def preset_view(config: TrainConfig) -> tuple[str | None, str]:
+    """What the preset box shows for the run's ``config``: the preset's name and text when the
+    run *is* that preset, else no name and "your own settings", naming the nearest preset and
+    what differs from it (a preset's text must never describe a run it does not match)."""
+    name, changes = nearest_preset(config)
+    if not changes:
+        return name, preset_text(name)
+    fields = ", ".join(f"`{key}`" for key in list(changes)[:8])
+    more = f" and {len(changes) - 8} more" if len(changes) > 8 else ""
+    return None, (f"**Your own settings**: the `{name}` preset with {fields}{more} changed. "
+                  "Pick a preset to start from one again.")

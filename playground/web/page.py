@@ -43,6 +43,7 @@ from playground.web.layout import (
     loss_text,
     plot_element,
     preset_text,
+    preset_view,
     share_query,
     status_html,
 )
@@ -85,7 +86,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 with gr.Row():
                     preset = gr.Dropdown(preset_names(), value=DEFAULT_PRESET, label="Preset",
                                          scale=1, elem_id="preset")
-                    preset_info = gr.Markdown(preset_text(DEFAULT_PRESET))
+                    preset_info = gr.Markdown(preset_text(DEFAULT_PRESET), elem_id="preset-info")
                 with gr.Row():
                     play = gr.Button("▶ Play", variant="primary", elem_id="btn-play", min_width=80)
                     pause = gr.Button("❚❚ Pause", elem_id="btn-pause", min_width=80)
@@ -155,12 +156,18 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         control_list = [controls[name] for name in CONTROL_FIELDS]
         view_rows = [points_row, draw_row, images_row]
 
+        def preset_shown(config: TrainConfig) -> Updates:
+            """The preset box: the run's preset, or "your own settings" (see preset_view)."""
+            name, text = preset_view(config)
+            return {preset: name, preset_info: text}
+
         def showing(config: TrainConfig) -> Updates:
             """A run's settings on the page: the controls, its JSON, the loss text, and which
             view rows apply (2-D overlays and drawing for points, the digit picker for a cGAN).
             """
             image = kind_of(config.dataset).is_image
             return {**dict(zip(control_list, controls_from_config(config), strict=True)),
+                    **preset_shown(config),
                     config_json: config.to_json(), loss_info: loss_text(config.loss),
                     points_row: gr.update(visible=not image),
                     draw_row: gr.update(visible=not image),
@@ -193,8 +200,6 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return {message: f"⚠ {exc}"}
             session.apply(config)
             updates = {**showing(config), message: note, share: share_query(config)}
-            if name in preset_names():
-                updates.update({preset_info: preset_text(name), preset: name})
             compared, note = compare_from_link(pair_params, config, note, request)
             return {**updates, **compared, message: note}
 
@@ -281,12 +286,17 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         def on_control(request: gr.Request, *values: Any) -> Updates:
             *control_values, drawn_text = values
             session = session_for(request)
+            if session is not None and not tab_view(session).controls_are_new(values):
+                return {}  # Gradio sends a dropdown's pick twice; the second is stale
             base = session.config if session else TrainConfig()
             dataset = str(control_values[CONTROL_FIELDS.index("dataset")])
             if kind_of(dataset) != kind_of(base.dataset):
                 # Points and images need different nets: start from that kind's defaults.
                 note = f"✓ {dataset}: settings from the {kind_preset(dataset)} preset"
-                return load_into_session(kind_defaults(dataset), request, note).updates
+                outcome = load_into_session(kind_defaults(dataset), request, note)
+                if session is not None:  # the pick's repeat must not undo the switch
+                    tab_view(session).controls_are_new(values)
+                return outcome.updates
             try:
                 config = config_from_controls(base, control_values, drawn_text)
             except ConfigError as exc:
@@ -297,7 +307,8 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 shown.pop(control)
             return {**shown, **outcome.updates} if outcome.ok else outcome.updates
 
-        control_outputs = [*control_list, message, config_json, loss_info, *view_rows]
+        control_outputs = [*control_list, message, config_json, loss_info, *view_rows, preset,
+                           preset_info]
         for component in control_list:
             event = component.release if isinstance(component, gr.Slider) else (
                 component.blur if isinstance(component, gr.Number) else component.input)
@@ -320,6 +331,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             session = session_for(request)
             if session is None:
                 return Outcome(False, {message: full_message})
+            tab_view(session).forget_controls()  # the page's controls now show this config
             if checkpoint is not None:
                 session.restore(checkpoint, config)
             else:
@@ -327,19 +339,22 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 session.reset()
             return Outcome(True, {**showing(config), message: note})
 
+        loaded_outputs = [*control_list, message, config_json, loss_info, *view_rows, preset,
+                          preset_info]
+
         def on_preset(name: str, request: gr.Request) -> Updates:
             try:
                 config = load_preset(name, paths=False).config
             except ConfigError as exc:
                 return {message: f"⚠ {exc}"}
             outcome = load_into_session(config, request, f"✓ preset {name}: press Play")
-            if not outcome.ok:  # e.g. no MNIST here: the text stays with the run that is
-                return outcome.updates
-            return {**outcome.updates, preset_info: preset_text(name)}
+            if not outcome.ok:  # e.g. no MNIST here: the box goes back to the run that is
+                session = manager.get(request.session_hash)
+                return {**outcome.updates, **preset_shown(session.config)} if session else (
+                    outcome.updates)
+            return outcome.updates
 
-        preset.input(on_preset, preset,
-                     [*control_list, message, config_json, loss_info, *view_rows, preset_info],
-                     api_name="preset")
+        preset.input(on_preset, preset, loaded_outputs, api_name="preset")
 
         def on_load_config(text: str, request: gr.Request) -> Updates:
             try:
@@ -348,7 +363,6 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return {message: f"⚠ {exc}"}
             return load_into_session(config, request, "✓ config loaded: press Play").updates
 
-        loaded_outputs = [*control_list, message, config_json, loss_info, *view_rows]
         load_config.click(on_load_config, config_json, loaded_outputs, api_name="load_config")
         with export_panel:
             build_export_panel(session_for, load_into_session, loaded_outputs, message)
@@ -373,7 +387,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             return {**outcome.updates, draw_mode: False}  # leave draw mode: training shows
 
         train_drawn.click(on_train_drawn, [*control_list, drawn],
-                          [*control_list, message, config_json, loss_info, *view_rows, draw_mode],
+                          [*loaded_outputs, draw_mode],
                           api_name="train_drawn")
         clear_js = "() => { window.gpClearDrawn && window.gpClearDrawn(); return ''; }"
         clear_drawn.click(lambda: "", None, drawn, api_visibility="private", js=clear_js)

@@ -17,6 +17,10 @@ from weakref import WeakKeyDictionary
 class TabView:
     shown_seq: int | None = None  # the sequence number of the last snapshot sent to the page
     shown_notice: str = ""  # the last notice sent while there was no snapshot to show
+    # The control values last received. Gradio 6 sends a dropdown's pick twice; when the first
+    # switched points <-> images (new controls), the second, stale copy would apply the old
+    # kind's nets to the new data.
+    last_controls: tuple[Any, ...] | None = None
 
     def is_new(self, seq: int) -> bool:
         """True (and remembered) if the snapshot ``seq`` has not been sent yet."""
@@ -24,6 +28,19 @@ class TabView:
             return False
         self.shown_seq = seq
         return True
+
+    def controls_are_new(self, values: tuple[Any, ...]) -> bool:
+        """True (and remembered) unless ``values`` repeat the last control values received."""
+        values = tuple(values)
+        if values == self.last_controls:
+            return False
+        self.last_controls = values
+        return True
+
+    def forget_controls(self) -> None:
+        """The page's controls were set to a new config (a preset, a file): the same values
+        sent again after this are a new request, not a repeat."""
+        self.last_controls = None
 
     def notice_is_new(self, notice: str) -> bool:
         if notice == self.shown_notice:

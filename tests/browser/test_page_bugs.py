@@ -112,3 +112,27 @@ def test_each_compare_status_says_its_own_story(browser, app_url, artifacts):
         assert f"{other}:" not in text, (side, text)
         assert "reached 40 steps" in text, (side, text)
     context.close()
+
+
+def preset_shown(page) -> tuple[str, str]:
+    return page.input_value("#preset input"), page.inner_text("#preset-info")
+
+
+def test_the_preset_box_follows_the_run(page, artifacts):
+    """Bug 1: after a change the dropdown and text still described the old preset; choosing
+    mnist named mnist-dcgan in the message while mode-collapse's text stayed."""
+    choose(page, "loss", "hinge")
+    wait_until(lambda: "loss" in message(page), what="the loss change")
+    wait_until(lambda: preset_shown(page)[0] == "", what=f"the dropdown to let go of "
+               f"mode-collapse (it shows {preset_shown(page)})")
+    name, text = preset_shown(page)
+    assert "your own settings" in text.lower() and "mode-collapse" in text, text
+    assert "loss" in text, text  # what differs from the nearest preset
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=artifacts / "42-own-settings.png")
+    choose(page, "dataset", "mnist")
+    wait_until(lambda: preset_shown(page)[0] == "mnist-dcgan", timeout=60,
+               what=f"the mnist preset in the box (it shows {preset_shown(page)})")
+    assert "mnist-dcgan" in preset_shown(page)[1]
+    assert "mode-collapse" not in preset_shown(page)[1]
+    assert not page.js_errors, page.js_errors
