@@ -58,6 +58,19 @@ def kind_defaults(dataset: str) -> TrainConfig:
         dataset=dataset)
 
 
+# Controls a DCGAN does not use: its depth is fixed and its activations are ReLU/LeakyReLU
+# (engine/image_nets.py); shown, they would only reset the run.
+UNUSED_BY_ARCHITECTURE = {"dcgan": frozenset({"g_layers", "d_layers", "activation"})}
+
+
+HIDEABLE_CONTROLS = frozenset().union(*UNUSED_BY_ARCHITECTURE.values())
+
+
+def unused_controls(cfg: TrainConfig) -> frozenset[str]:
+    """The control fields that do nothing for ``cfg`` (the page hides them)."""
+    return UNUSED_BY_ARCHITECTURE.get(cfg.architecture, frozenset())
+
+
 def digits_view(picked: list[Any] | None) -> tuple[int, ...]:
     """The digit picker's ticks as sorted digits; nothing ticked means all ten."""
     digits = sorted({int(d) for d in picked or () if str(d).strip().isdigit() and int(d) < 10})

@@ -26,6 +26,21 @@ CSS = """
 .gp-status.bad {background: #fde2e1; color: #8a1c14;}
 .gp-status b {font-size: 18px;}
 .gp-flow {font-size: 13px; color: #555; letter-spacing: 0.02em;}
+/* The first screen holds the plot (issue 14): a compact header, buttons in the preset's row. */
+.gp-intro h2 {margin: 0 0 2px 0 !important; font-size: 22px !important;}
+.gp-intro p {margin: 0 !important; font-size: 14px; line-height: 1.35;}
+#play-bar {align-items: flex-end; gap: 8px;}
+#play-bar button {min-height: 40px; padding: 6px 10px;}
+#message:empty, #message .prose:empty {display: none;}
+@media (max-width: 640px) {
+  #play-bar > .form:has(#preset) {flex: 1 1 100% !important; min-width: 100% !important;}
+  .gp-intro p {display: none;}  /* the title stays; the plot's legend says the colours */
+  #play-bar button {flex: 1 1 30% !important; min-width: 0 !important; font-size: 14px;
+                    padding: 6px 2px;}
+  #slow-motion {flex: 1 1 40% !important;}
+  .gp-status {font-size: 13px;}
+  .gp-status b {font-size: 15px;}
+}
 """
 
 # Runs once when the page loads (``launch(js=...)``). A Gradio slider applies its number box on
@@ -46,7 +61,7 @@ def plot_element(elem_id: str, drawable: bool = False, height: int = 520) -> gr.
         value=None,
         html_template=(
             f'<div class="gp-plot" data-drawable="{int(drawable)}" '
-            f'style="width:100%;min-height:{height}px"></div>'
+            f'style="width:100%;min-height:min({height}px, 120vw)"></div>'
         ),
         js_on_load=LIVE_PLOT_JS,
         head=f'<script src="/gradio_api/file={PLOTLY_JS}"></script>',
@@ -99,9 +114,9 @@ def _network_controls(c: dict[str, Any], net: str, title: str, default: TrainCon
     """Depth, width, learning rate and optimiser of G (net="g") or D (net="d")."""
     gr.Markdown(f"**{title}**")
     c[f"{net}_layers"] = gr.Slider(1, 8, getattr(default, f"{net}_layers"), step=1,
-                                   label="hidden layers")
+                                   label="hidden layers", elem_id=f"{net}-layers")
     c[f"{net}_width"] = gr.Slider(2, 512, getattr(default, f"{net}_width"), step=1,
-                                  label="neurons per layer")
+                                  label="neurons per layer", elem_id=f"{net}-width")
     c[f"lr_{net}"] = gr.Slider(-5, 0, to_control(f"lr_{net}", default), step=0.1,
                                label="learning rate (log10: -3 = 0.001)", elem_id=f"lr-{net}")
     c[f"optimizer_{net}"] = gr.Dropdown(
@@ -131,7 +146,7 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
         with gr.Column(min_width=220):
             _network_controls(c, "g", "Generator", default)
             c["activation"] = gr.Dropdown(list(ACTIVATIONS), value=default.activation,
-                                          label="activation (G and D)")
+                                          label="activation (G and D)", elem_id="activation")
         with gr.Column(min_width=220):
             _network_controls(c, "d", "Discriminator", default)
             c["spectral_norm"] = gr.Checkbox(default.spectral_norm,

@@ -24,12 +24,14 @@ from playground.web.compare_tab import build_compare_tab, compare_key, pair_from
 from playground.web.controls import (
     CONTROL_FIELDS,
     DEFAULT_PRESET,
+    HIDEABLE_CONTROLS,
     config_from_controls,
     config_from_query,
     controls_from_config,
     digits_view,
     kind_defaults,
     kind_preset,
+    unused_controls,
 )
 from playground.web.exports_panel import MAX_CHECKPOINT_BYTES, build_export_panel
 from playground.web.inputs import explain_wrong_inputs
@@ -75,30 +77,30 @@ def build_app(manager: SessionManager) -> gr.Blocks:
     # hourly sweeps of files older than an hour keep the disk from filling.
     with gr.Blocks(title="GAN Playground", delete_cache=(3600, 3600)) as demo:
         gr.Markdown(
-            "# GAN Playground\nPick a preset, press **Play**, watch a GAN learn. Purple dots are "
-            "the generator's fakes, green dots real data; the background is the discriminator's "
-            "opinion (green: *looks real*, purple: *looks fake*). With MNIST (the `mnist-` "
-            "presets) you watch a grid of generated digits and how they spread over the ten "
-            "classes."
-        )
+            "## GAN Playground\nPick a preset, press **▶ Play**, watch a GAN learn: purple "
+            "dots are the generator's fakes, green dots real data, the background is the "
+            "discriminator's opinion (green: *looks real*, purple: *looks fake*).",
+            elem_classes="gp-intro")
         with gr.Tabs(selected="play") as tabs:
             with gr.Tab("Play", id="play"):
-                with gr.Row():
+                # The plot must be on the first screen (1280x800 and a phone): the preset's
+                # story folds into a box, and the buttons share a row with the preset.
+                with gr.Row(elem_id="play-bar"):
                     preset = gr.Dropdown(preset_names(), value=DEFAULT_PRESET, label="Preset",
-                                         scale=1, elem_id="preset")
+                                         scale=2, min_width=200, elem_id="preset")
+                    play = gr.Button("▶ Play", variant="primary", elem_id="btn-play", min_width=80,
+                                     size="sm")
+                    pause = gr.Button("❚❚ Pause", elem_id="btn-pause", min_width=80, size="sm")
+                    step = gr.Button("Step", elem_id="btn-step", min_width=60, size="sm")
+                    step_d = gr.Button("Step D", elem_id="btn-step-d", min_width=60, size="sm")
+                    step_g = gr.Button("Step G", elem_id="btn-step-g", min_width=60, size="sm")
+                    reset = gr.Button("↺ Reset", elem_id="btn-reset", min_width=60, size="sm")
+                    slow = gr.Checkbox(label="slow motion", value=False, elem_id="slow-motion",
+                                       min_width=100)
+                with gr.Accordion("About this preset", open=False, elem_id="preset-box"):
                     preset_info = gr.Markdown(preset_text(DEFAULT_PRESET), elem_id="preset-info")
-                with gr.Row():
-                    play = gr.Button("▶ Play", variant="primary", elem_id="btn-play", min_width=80)
-                    pause = gr.Button("❚❚ Pause", elem_id="btn-pause", min_width=80)
-                    step = gr.Button("Step", elem_id="btn-step", min_width=60)
-                    step_d = gr.Button("Step D", elem_id="btn-step-d", min_width=60)
-                    step_g = gr.Button("Step G", elem_id="btn-step-g", min_width=60)
-                    reset = gr.Button("↺ Reset", elem_id="btn-reset", min_width=60)
-                    slow = gr.Checkbox(label="slow motion", value=False, elem_id="slow-motion")
                 status = gr.HTML(status_html(None), elem_id="status")
                 message = gr.Markdown("", elem_id="message")
-                gr.Markdown("noise z → **generator** → fake samples → **discriminator** ← real "
-                            "samples → **loss**", elem_classes="gp-flow")
                 with gr.Row():
                     with gr.Column(scale=5, min_width=420):
                         live_plot = plot_element("live-plot", drawable=True)
@@ -166,7 +168,12 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             view rows apply (2-D overlays and drawing for points, the digit picker for a cGAN).
             """
             image = kind_of(config.dataset).is_image
-            return {**dict(zip(control_list, controls_from_config(config), strict=True)),
+            unused = unused_controls(config)
+            values = {controls[name]: gr.update(value=value, visible=name not in unused)
+                      if name in HIDEABLE_CONTROLS else value  # API clients get plain values
+                      for name, value in zip(CONTROL_FIELDS, controls_from_config(config),
+                                             strict=True)}
+            return {**values,
                     **preset_shown(config),
                     config_json: config.to_json(), loss_info: loss_text(config.loss),
                     points_row: gr.update(visible=not image),
@@ -303,8 +310,11 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return {message: f"⚠ {exc}"}
             outcome = apply_config(session, config)
             shown = showing(config)
-            for control in control_list:  # leave the controls as the user set them
-                shown.pop(control)
+            unused = unused_controls(config)
+            for name in CONTROL_FIELDS:  # leave the values as the user set them
+                shown.pop(controls[name])
+            for name in HIDEABLE_CONTROLS:
+                shown[controls[name]] = gr.update(visible=name not in unused)
             return {**shown, **outcome.updates} if outcome.ok else outcome.updates
 
         control_outputs = [*control_list, message, config_json, loss_info, *view_rows, preset,

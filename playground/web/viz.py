@@ -221,7 +221,9 @@ def curves_figure(
     }
     for row, (label, y_range, *_) in enumerate(panels, start=1):
         suffix = "" if row == 1 else str(row)
-        layout[f"xaxis{suffix}"] = {"showticklabels": row == rows}
+        # At step 0 a single point would give an axis from -1 to 1 with its zero line drawn.
+        layout[f"xaxis{suffix}"] = {"showticklabels": row == rows, "rangemode": "nonnegative",
+                                    "zeroline": False}
         if row > 1:
             layout[f"xaxis{suffix}"]["matches"] = "x"
         layout[f"yaxis{suffix}"] = {"title": {"text": label, "font": {"size": 11}}}

@@ -115,6 +115,9 @@ def test_each_compare_status_says_its_own_story(browser, app_url, artifacts):
 
 
 def preset_shown(page) -> tuple[str, str]:
+    if not page.is_visible("#preset-info"):
+        page.get_by_text("About this preset").click()  # it folds away to keep the plot high
+        wait_until(lambda: page.is_visible("#preset-info"), what="the preset's text")
     return page.input_value("#preset input"), page.inner_text("#preset-info")
 
 
@@ -136,3 +139,49 @@ def test_the_preset_box_follows_the_run(page, artifacts):
     assert "mnist-dcgan" in preset_shown(page)[1]
     assert "mode-collapse" not in preset_shown(page)[1]
     assert not page.js_errors, page.js_errors
+
+
+DRAWN = """() => {
+  const gd = document.querySelector('#live-plot .gp-plot');
+  const t = (gd._fullData || []).find(t => t.name === 'your points');
+  return t ? t.x.length : 0;
+}"""
+
+
+def test_clear_removes_the_drawn_markers(page):
+    """Bug 6: Clear emptied the box but the markers stayed (the last plot's hook won)."""
+    page.click("#draw-mode input")
+    box = page.locator("#live-plot .nsewdrag").bounding_box()
+    for fx in (0.3, 0.5, 0.7):
+        page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * 0.4)
+        page.wait_for_timeout(400)  # three separate clicks, not a double click
+    wait_until(lambda: page.evaluate(DRAWN) == 3, what="three drawn markers")
+    page.click("#btn-clear-drawn")
+    wait_until(lambda: page.evaluate(DRAWN) == 0, timeout=10,
+               what=f"Clear to remove the markers ({page.evaluate(DRAWN)} left)")
+    wait_until(lambda: page.input_value("#drawn-points textarea") == "",
+               what="the drawn points' box to empty")
+
+
+def test_curves_at_step_0_start_at_0_without_a_stray_line(page):
+    """Bug 10: at step 0 the curves' x-axis ran from -1 to 1 with a vertical line at 0."""
+    axis = page.evaluate("""() => {
+      const xa = document.querySelector('#curves .gp-plot')._fullLayout.xaxis;
+      return [xa.range[0], xa.zeroline];
+    }""")
+    assert axis[0] >= 0 and axis[1] is False, axis
+
+
+def test_dcgan_hides_the_controls_it_ignores(page):
+    """Bug 9: a DCGAN showed depth and activation controls that did nothing but reset it."""
+    for elem in ("g-layers", "d-layers", "activation"):
+        assert page.is_visible(f"#{elem}"), elem  # the MLP uses them
+    choose(page, "preset", "mnist-dcgan")
+    wait_until(lambda: "mnist-dcgan" in message(page), timeout=60, what="the DCGAN preset")
+    wait_until(lambda: not any(page.is_visible(f"#{e}") for e in ("g-layers", "d-layers",
+                                                                 "activation")),
+               timeout=10, what="the unused controls to go")
+    assert page.is_visible("#g-width")  # a DCGAN's width is its channel count
+    choose(page, "preset", "mode-collapse")
+    wait_until(lambda: page.is_visible("#g-layers") and page.is_visible("#activation"),
+               timeout=30, what="the MLP's controls back")

@@ -25,7 +25,13 @@ function render() {
   // Draw mode shows an empty canvas (same axes) with only the user's points on it.
   const data = drawMode() ? [drawnTrace()]
     : (drawable && window.gpDrawn.length ? fig.data.concat([drawnTrace()]) : fig.data);
-  Plotly.react(plotDiv, data, fig.layout, config);
+  // A phone's column is narrow: a square-ish plot instead of the desktop height.
+  const narrow = plotDiv.clientWidth > 0 && plotDiv.clientWidth < 500;
+  const layout = narrow && fig.layout.height
+    ? Object.assign({}, fig.layout, {height: Math.min(fig.layout.height,
+                                                       Math.round(plotDiv.clientWidth * 1.2))})
+    : fig.layout;
+  Plotly.react(plotDiv, data, layout, config);
   plotDiv.dataset.renders = String(Number(plotDiv.dataset.renders || 0) + 1);
 }
 
@@ -49,8 +55,10 @@ plotDiv.addEventListener('click', (event) => {
   render();
 }, true);
 
-window.gpClearDrawn = () => { window.gpDrawn = []; render(); };
-window.gpSetDrawn = (points) => { window.gpDrawn = points || []; render(); };
+if (drawable) {  // only the drawable plot owns the hooks (each plot element runs this file)
+  window.gpClearDrawn = () => { window.gpDrawn = []; render(); };
+  window.gpSetDrawn = (points) => { window.gpDrawn = points || []; render(); };
+}
 
 watch('value', render);
 if (drawable) {
