@@ -185,3 +185,28 @@ def test_dcgan_hides_the_controls_it_ignores(page):
     choose(page, "preset", "mode-collapse")
     wait_until(lambda: page.is_visible("#g-layers") and page.is_visible("#activation"),
                timeout=30, what="the MLP's controls back")
+
+
+AXES = """() => {
+  const gd = document.querySelector('#live-plot .gp-plot');
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  return {x: box.left + xa.d2p(1), y: box.top + ya.d2p(1),
+          range: [xa.range.slice(), ya.range.slice()]};
+}"""
+LAST_DRAWN = "() => (window.gpDrawn || []).slice(-1)[0] || null"
+
+
+def test_draw_mode_puts_points_where_clicked_and_a_double_click_does_not_zoom(page):
+    """Bug 7: points landed ~22 px off (the colour bar vanished in draw mode, the plot area
+    grew), and two quick clicks zoomed the axes (Plotly's double click)."""
+    before = page.evaluate(AXES)  # where (1, 1) is on the screen the user sees
+    page.click("#draw-mode input")
+    page.wait_for_timeout(500)
+    page.mouse.click(before["x"], before["y"])
+    wait_until(lambda: page.evaluate(LAST_DRAWN) is not None, what="a drawn point")
+    x, y = page.evaluate(LAST_DRAWN)
+    assert abs(x - 1) < 0.05 and abs(y - 1) < 0.05, (x, y)
+    page.mouse.dblclick(before["x"] - 40, before["y"] + 40)
+    page.wait_for_timeout(800)
+    assert page.evaluate(AXES)["range"] == before["range"]  # no zoom, no autoscale

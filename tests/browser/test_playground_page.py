@@ -88,7 +88,9 @@ def test_draw_three_points_and_train_on_them(page, artifacts):
         page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
     drawn = page.input_value("#drawn-points textarea")
     assert drawn.count("[") == 4, drawn  # [[..],[..],[..]]
-    assert page.evaluate(TRACE_NAMES) == ["your points"]  # an empty canvas with the points
+    # An empty canvas with the points: the other traces stay (hidden) so the axes keep still.
+    assert page.evaluate("""() => document.querySelector('#live-plot .gp-plot')._fullData
+        .filter(t => t.visible === true && t.opacity > 0).map(t => t.name)""") == ["your points"]
     page.screenshot(path=artifacts / "04-drawn-points.png", full_page=True)
     page.click("#btn-train-drawn")
     wait_until(lambda: "3 points" in message(page), what="training on drawn points")
