@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from playground.engine.data import Modes, is_image_dataset, make_sampler
+from playground.engine.metrics import COVER_FRACTION, COVER_MIN_POINTS, HQ_STDS, mode_histogram
 from playground.engine.png import png_data_uri
 from playground.live.snapshot import Snapshot
 
 REAL_COLOUR = "#1a9850"  # green: real data, and "D says real"
 FAKE_COLOUR = "#7b3294"  # purple: generated data, and "D says fake"
 ARROW_COLOUR = "#444444"
+EMPTY_COLOUR = "#d73027"  # a real mode no fake reaches
 SURFACE_SCALE = ((0.0, "#d6b8dd"), (0.5, "#f7f7f7"), (1.0, "#a6dba0"))  # fake ← → real
 
 
@@ -107,15 +111,54 @@ def arrow_trace(snap: Snapshot) -> dict[str, Any] | None:
     ends = starts + scaled
     segments = np.stack([starts, ends], axis=1)
     x, y = _polylines(segments)
+    # A head at each segment's end, turned along the segment (angleref "previous"): the
+    # direction G is pushed reads at a glance. Sizes per point: none at starts and breaks.
+    heads = np.tile(np.array([0.0, 7.0, 0.0], dtype=np.float32), len(segments))
     return {
         "type": "scatter",
-        "mode": "lines",
+        "mode": "lines+markers",
         "name": "G's push (gradient)",
         "x": typed(x),
         "y": typed(y),
         "line": {"color": ARROW_COLOUR, "width": 1},
+        "marker": {"symbol": "arrow", "angleref": "previous", "size": typed(heads),
+                   "color": ARROW_COLOUR, "line": {"width": 0}},
         "hoverinfo": "skip",
     }
+
+
+@lru_cache(maxsize=32)
+def _modes(dataset: str, std: float | None, points: tuple) -> Modes | None:
+    """A 2-D dataset's known modes (None for image data or a mixture without them)."""
+    if is_image_dataset(dataset):
+        return None
+    return make_sampler(dataset, std, points).modes
+
+
+def mode_traces(snap: Snapshot) -> list[dict[str, Any]]:
+    """A ring round each real mode: green where the drawn fakes cover it, red where it is empty
+    (the rule of the mode metrics, applied to the points on the screen), so collapse shows
+    without reading a number."""
+    cfg = snap.config
+    modes = _modes(cfg.dataset, cfg.data_std, tuple(cfg.custom_points))
+    if modes is None or snap.digit_grid is not None:
+        return []
+    counts, n_good = mode_histogram(snap.fake, modes)
+    covered = counts >= max(COVER_FRACTION * n_good, COVER_MIN_POINTS) if n_good else (
+        np.zeros(len(counts), dtype=bool))
+    centres = np.asarray(modes.centres, dtype=np.float32)
+    size = max(14.0, min(40.0, 2 * HQ_STDS * modes.std / (snap.bounds[1] - snap.bounds[0])
+                         * 480))
+    traces = []
+    for mask, name, colour, dash in ((covered, "mode covered", REAL_COLOUR, 1.6),
+                                     (~covered, "mode empty", EMPTY_COLOUR, 1.2)):
+        if mask.any():
+            traces.append({"type": "scatter", "mode": "markers", "name": name,
+                           "x": typed(centres[mask, 0]), "y": typed(centres[mask, 1]),
+                           "marker": {"symbol": "circle-open", "size": size, "color": colour,
+                                      "line": {"width": dash}},
+                           "hoverinfo": "skip"})
+    return traces
 
 
 def manifold_trace(snap: Snapshot) -> dict[str, Any] | None:
@@ -140,13 +183,17 @@ def samples_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[s
     manifold = manifold_trace(snap)
     if manifold:
         traces.append(manifold)
-    traces.append(_scatter(snap.real, "real", REAL_COLOUR, 4, 0.8))
     if snap.prev_fake is not None:
         traces.append(_scatter(snap.prev_fake, "previous fake", FAKE_COLOUR, 3, 0.25))
     traces.append(_scatter(snap.fake, "fake (G)", FAKE_COLOUR, 4, 0.9))
     arrows = arrow_trace(snap)
     if arrows:
         traces.append(arrows)
+    # Real data on top, outlined, so fakes piled onto a mode never hide where the data is.
+    real = _scatter(snap.real, "real", REAL_COLOUR, 5, 0.9)
+    real["marker"]["line"] = {"color": "#ffffff", "width": 0.8}
+    traces.append(real)
+    traces.extend(mode_traces(snap))
     lo, hi = snap.bounds
     axis = {"range": [lo, hi], "constrain": "domain", "zeroline": False, "showgrid": False}
     layout = {
