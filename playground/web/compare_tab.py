@@ -26,7 +26,7 @@ from playground.web.controls import control_changes, to_control
 from playground.web.layout import FRAME_INTERVAL_S, plot_element, share_query, status_html
 from playground.web.outcome import Outcome, Updates
 from playground.web.tab_state import TabViews
-from playground.web.viz import curves_figure, live_figure
+from playground.web.viz import critic_range, curves_figure, live_figure
 
 B_FIELDS = ("loss", "lr_g", "lr_d", "optimizer_g", "optimizer_d", "n_critic", "gp_lambda",
             "spectral_norm")
@@ -243,8 +243,10 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
         a, b = snaps
         if not shown.is_new(a.seq):
             return {status_a: gr.skip()}
-        return {plot_a: live_figure(a, f"A: {a.config.loss}", 430),
-                plot_b: live_figure(b, f"B: {b.config.loss}", 430),
+        return {plot_a: live_figure(a, f"A: {a.config.loss}", 430,
+                                    shown.critic_scale("a", critic_range(a))),
+                plot_b: live_figure(b, f"B: {b.config.loss}", 430,
+                                    shown.critic_scale("b", critic_range(b))),
                 curves: curves_figure([("A", a), ("B", b)], 430),
                 status_a: status_html(a, session.notice, "status-a", "A"),
                 status_b: status_html(b, "", "status-b", "B")}

@@ -51,7 +51,7 @@ from playground.web.layout import (
 )
 from playground.web.outcome import Outcome, Updates
 from playground.web.tab_state import TabViews
-from playground.web.viz import curves_figure, live_figure
+from playground.web.viz import critic_range, curves_figure, live_figure
 
 
 def build_app(manager: SessionManager) -> gr.Blocks:
@@ -252,7 +252,9 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return {status: gr.skip()}  # nothing new (an empty dict is not one)
             if not shown.is_new(snap.seq):
                 return {status: gr.skip()}  # nothing new (an empty dict is not one)
-            return {live_plot: live_figure(snap), curves: curves_figure([("", snap)]),
+            scale = shown.critic_scale("", critic_range(snap))
+            return {live_plot: live_figure(snap, scale=scale),
+                    curves: curves_figure([("", snap)]),
                     status: status_html(snap, session.notice)}
 
         timer.tick(on_tick, [arrows, manifold, trails, digits], [live_plot, curves, status],

@@ -8,9 +8,11 @@ added to Session objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
+
+SHRINK = 0.05  # how far a critic's colour range narrows towards a frame's own range per frame
 
 
 @dataclass
@@ -21,6 +23,7 @@ class TabView:
     # switched points <-> images (new controls), the second, stale copy would apply the old
     # kind's nets to the new data.
     last_controls: tuple[Any, ...] | None = None
+    critic_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def is_new(self, seq: int) -> bool:
         """True (and remembered) if the snapshot ``seq`` has not been sent yet."""
@@ -28,6 +31,22 @@ class TabView:
             return False
         self.shown_seq = seq
         return True
+
+    def critic_scale(self, side: str, frame: tuple[float, float] | None
+                     ) -> tuple[float, float] | None:
+        """A critic's colour range for ``side``, smoothed over frames: it widens at once to
+        hold a new extreme (no colour saturates) and narrows slowly (SHRINK per frame), so a
+        colour means nearly the same score from one frame to the next. None without a critic."""
+        if frame is None:
+            self.critic_ranges.pop(side, None)
+            return None
+        low, high = frame
+        old = self.critic_ranges.get(side)
+        if old is not None:
+            low = min(low, old[0] + SHRINK * (low - old[0]))
+            high = max(high, old[1] + SHRINK * (high - old[1]))
+        self.critic_ranges[side] = (low, high)
+        return low, high
 
     def controls_are_new(self, values: tuple[Any, ...]) -> bool:
         """True (and remembered) unless ``values`` repeat the last control values received."""

@@ -58,11 +58,21 @@ def _polylines(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return flat[:, 0], flat[:, 1]
 
 
-def surface_trace(snap: Snapshot) -> dict[str, Any]:
-    """D's opinion as a uint8 heatmap behind the points, with a legend that says which is real."""
+def critic_range(snap: Snapshot) -> tuple[float, float] | None:
+    """A critic's lowest and highest score on this frame's grid (None for a D in [0, 1])."""
+    if not snap.critic or snap.surface is None:
+        return None
+    surface = np.nan_to_num(snap.surface, nan=0.0)
+    return float(surface.min()), float(surface.max())
+
+
+def surface_trace(snap: Snapshot, scale: tuple[float, float] | None = None) -> dict[str, Any]:
+    """D's opinion as a uint8 heatmap behind the points, with a legend that says which is real.
+    A critic's scores have no fixed scale: they are stretched over ``scale`` (the page keeps a
+    smoothed range, so a colour means the same from frame to frame), else this frame's range."""
     surface = np.nan_to_num(snap.surface, nan=0.5)
-    if snap.critic:  # scores have no fixed scale: stretch this frame's range
-        low, high = float(surface.min()), float(surface.max())
+    if snap.critic:
+        low, high = scale or (float(surface.min()), float(surface.max()))
         scaled = (surface - low) / (high - low) if high > low else np.full_like(surface, 0.5)
         title = "critic score<br>low → high<br>(high = 'real')"
     else:
@@ -137,14 +147,16 @@ def _modes(dataset: str, std: float | None, points: tuple) -> Modes | None:
 
 def mode_traces(snap: Snapshot) -> list[dict[str, Any]]:
     """A ring round each real mode: green where the drawn fakes cover it, red where it is empty
-    (the rule of the mode metrics, applied to the points on the screen), so collapse shows
-    without reading a number."""
+    (the rule of the mode metrics, applied to the points on the screen with the point minimum
+    scaled to their number), so collapse shows without reading a number."""
     cfg = snap.config
     modes = _modes(cfg.dataset, cfg.data_std, tuple(cfg.custom_points))
     if modes is None or snap.digit_grid is not None:
         return []
     counts, n_good = mode_histogram(snap.fake, modes)
-    covered = counts >= max(COVER_FRACTION * n_good, COVER_MIN_POINTS) if n_good else (
+    # The metrics ask for 20 of ``eval_samples`` points; the screen holds fewer: scale it.
+    min_points = COVER_MIN_POINTS * len(snap.fake) / max(cfg.eval_samples, 1)
+    covered = counts >= max(COVER_FRACTION * n_good, min_points) if n_good else (
         np.zeros(len(counts), dtype=bool))
     centres = np.asarray(modes.centres, dtype=np.float32)
     size = max(14.0, min(40.0, 2 * HQ_STDS * modes.std / (snap.bounds[1] - snap.bounds[0])
@@ -177,9 +189,10 @@ def manifold_trace(snap: Snapshot) -> dict[str, Any] | None:
     }
 
 
-def samples_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[str, Any]:
+def samples_figure(snap: Snapshot, title: str = "", height: int = 520,
+                   scale: tuple[float, float] | None = None) -> dict[str, Any]:
     """The big live plot: D's surface, real and fake points, optional overlays."""
-    traces: list[dict[str, Any]] = [surface_trace(snap)]
+    traces: list[dict[str, Any]] = [surface_trace(snap, scale)]
     manifold = manifold_trace(snap)
     if manifold:
         traces.append(manifold)
@@ -329,11 +342,13 @@ def images_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[st
     return {"data": traces, "layout": layout}
 
 
-def live_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[str, Any]:
-    """The main plot for any run: points with D's surface, or digits with their histogram."""
+def live_figure(snap: Snapshot, title: str = "", height: int = 520,
+                scale: tuple[float, float] | None = None) -> dict[str, Any]:
+    """The main plot for any run: points with D's surface, or digits with their histogram.
+    ``scale``: the critic's colour range (see ``surface_trace``)."""
     if snap.digit_grid is not None:
         return images_figure(snap, title, height)
-    return samples_figure(snap, title, height)
+    return samples_figure(snap, title, height, scale)
 
 
 @dataclass(frozen=True)
