@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from types import MappingProxyType
 from typing import Any
 
 from playground.engine.config import MAX_CUSTOM_POINTS, ConfigError, TrainConfig
@@ -60,7 +61,8 @@ def kind_defaults(dataset: str) -> TrainConfig:
 
 # Controls a DCGAN does not use: its depth is fixed and its activations are ReLU/LeakyReLU
 # (engine/image_nets.py); shown, they would only reset the run.
-UNUSED_BY_ARCHITECTURE = {"dcgan": frozenset({"g_layers", "d_layers", "activation"})}
+UNUSED_BY_ARCHITECTURE = MappingProxyType(
+    {"dcgan": frozenset({"g_layers", "d_layers", "activation"})})
 
 
 HIDEABLE_CONTROLS = frozenset().union(*UNUSED_BY_ARCHITECTURE.values())

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -137,9 +136,9 @@ def arrow_trace(snap: Snapshot) -> dict[str, Any] | None:
     }
 
 
-@lru_cache(maxsize=32)
 def _modes(dataset: str, std: float | None, points: tuple) -> Modes | None:
-    """A 2-D dataset's known modes (None for image data or a mixture without them)."""
+    """A 2-D dataset's known modes (None for image data or a mixture without them). A toy
+    sampler costs tens of microseconds to make, so no cache (no state shared by sessions)."""
     if is_image_dataset(dataset):
         return None
     return make_sampler(dataset, std, points).modes
