@@ -43,7 +43,8 @@ def test_a_rebuild_of_b_restarts_both_so_they_stay_in_step():
     pair.step(10)
     pair.apply(A.with_changes(g_width=24), "b")
     assert [run.trainer.steps_done for run in pair.runs] == [0, 0]
-    assert "both back to step 0" in pair.runs[0].message
+    assert "both back to step 0" in pair.runs[1].message
+    assert pair.runs[0].message.startswith("back to step 0 with B")  # A says why it restarted
 
 
 def test_a_live_edit_of_b_at_step_0_leaves_a_alone():
@@ -56,7 +57,7 @@ def test_a_live_edit_of_b_at_step_0_leaves_a_alone():
     assert not result.rebuilt and result.changed == ("lr_g",)
     assert pair.runs[0].trainer is a_trainer  # A was not rebuilt or reset
     assert "back to step 0" not in pair.runs[1].message
-    assert pair.runs[1].message == "B: applied live: lr_g"
+    assert pair.runs[1].message == "applied live: lr_g"  # B's own status line says it
 
 
 def test_a_pair_checkpoint_continues_both_sides_exactly():
@@ -91,6 +92,18 @@ def test_same_config_same_seed_gives_identical_runs_side_by_side():
     np.testing.assert_array_equal(a.history["d_loss"], b.history["d_loss"])
 
 
+def test_a_side_reaching_its_planned_length_stops_both_at_the_same_step():
+    """A steps first in each iteration; it used to stop there, leaving B a step behind."""
+    pair = LivePair("p", A.with_changes(steps=7), A.with_changes(steps=7, loss="hinge"))
+    pair.play()
+    for _ in range(200):
+        pair.advance(0.02)
+        if not pair.playing:
+            break
+    assert [run.steps_done for run in pair.runs] == [7, 7]
+    assert all(run.message.startswith("reached 7 steps") for run in pair.runs)
+
+
 def test_a_diverging_side_pauses_both_and_is_named():
     pair = LivePair("p", A, A.with_changes(lr_g=10.0, lr_d=10.0, optimizer_g="sgd",
                                             optimizer_d="sgd"))
@@ -101,7 +114,11 @@ def test_a_diverging_side_pauses_both_and_is_named():
             break
     assert not pair.playing
     assert pair.runs[1].trainer.diverged and not pair.runs[0].trainer.diverged
-    assert pair.runs[0].message.startswith("B: diverged")
+    # Each status line speaks for its own side (issue 14, bug 8): B says it diverged, A says
+    # it paused with B, at the same step.
+    assert pair.runs[1].message.startswith("diverged")
+    assert pair.runs[0].message == f"paused with B at step {pair.runs[0].steps_done:,}"
+    assert pair.runs[0].steps_done == pair.runs[1].steps_done
     pair.play()
     assert not pair.playing and "B diverged" in pair.runs[0].message
 

@@ -56,8 +56,10 @@ class LivePair:
     def play(self) -> None:
         broken = [side.upper() for side, run in zip(SIDES, self.runs) if run.trainer.diverged]
         if broken:
-            self._say(f"{' and '.join(broken)} diverged: press Reset (and lower its learning "
-                      "rates)")
+            for run in self.runs:
+                run.message = (
+                    "diverged: press Reset (and lower its learning rates)" if run.trainer.diverged
+                    else f"waiting: {' and '.join(broken)} diverged (press Reset)")
             return
         for run in self.runs:
             run.play()
@@ -85,9 +87,10 @@ class LivePair:
         label = side.upper()
         if result.rebuilt:
             self.runs[1 - index].reset()
-            self._stop(f"{label}: {result.message}; both back to step 0")
+            self._stop(f"{result.message}; both back to step 0")
+            self.runs[1 - index].message = f"back to step 0 with {label} ({result.message})"
         else:
-            self.runs[index].message = f"{label}: {result.message}"
+            self.runs[index].message = result.message  # each status line speaks for its side
         return result
 
     def set_slow_motion(self, on: bool) -> None:
@@ -126,13 +129,19 @@ class LivePair:
     # --- training -------------------------------------------------------------------------
 
     def _lockstep(self) -> bool:
-        """One step of A, then one of B; False (and both paused) if either had to stop."""
-        for side, run in zip(SIDES, self.runs):
+        """One step of A, then one of B; False (and both paused) if either had to stop. Both
+        take their step before either stops, so they stay at the same step."""
+        for run in self.runs:
             run._one_step()
-            if not run.playing:  # diverged, or reached its planned length
-                self._stop(f"{side.upper()}: {run.message}")
-                return False
-        return True
+        stopped = [side.upper() for side, run in zip(SIDES, self.runs) if not run.playing]
+        if not stopped:
+            return True
+        self.playing = False
+        for run in self.runs:  # a side that stopped keeps its own words (diverged, reached)
+            if run.playing:
+                run.playing = False
+                run.message = f"paused with {' and '.join(stopped)} at step {run.steps_done:,}"
+        return False
 
     def advance(self, budget_s: float) -> int:
         if not self.playing:

@@ -38,7 +38,7 @@ from playground.web.controls import control_changes, to_control
 from playground.web.layout import FRAME_INTERVAL_S, plot_element, share_query, status_html
 from playground.web.outcome import Outcome, Updates
 from playground.web.tab_state import TabViews
-from playground.web.viz import curves_figure, live_figure
+from playground.web.viz import critic_range, curves_figure, live_figure
 
 B_FIELDS = ("loss", "lr_g", "lr_d", "optimizer_g", "optimizer_d", "n_critic", "gp_lambda",
             "spectral_norm", "model")
@@ -208,16 +208,19 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
             plan = session.apply(b, "b")  # returns once the worker has built B
         except RunRefusedError as exc:
             return Outcome(False, {message: f"⚠ {exc}"})
-        note = f"✓ B: {plan.message}" + ("; A starts again too" if plan.rebuilt else "")
-        return Outcome(True, {message: note, b_json: b.to_json(),
-                              link: pair_query(session.config, b, name)})
+        updates = {b_json: b.to_json(), link: pair_query(session.config, b, name)}
+        if plan.changed:  # a repeated event (a dropdown's blur) must not say "no change" over
+            note = f"✓ B: {plan.message}" + ("; A starts again too" if plan.rebuilt else "")
+            updates[message] = note  # what the edit did
+        return Outcome(True, updates)
 
     def on_b_control(name: str | None, request: gr.Request, *values: Any) -> Updates:
         session = pair_session(request)
         if session is None:
             return {message: "pick a pair preset first"}
         try:
-            b = session.config_b.with_changes(**control_changes(B_FIELDS, values))
+            b = session.config_b.with_changes(**control_changes(B_FIELDS, values,
+                                                                 session.config_b))
         except ConfigError as exc:
             return {message: f"⚠ {exc}"}
         return apply_to_b(b, request, name).updates
@@ -258,8 +261,10 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
         a, b = snaps
         if not shown.is_new(a.seq):
             return {status_a: gr.skip()}
-        return {plot_a: live_figure(a, f"A: {a.config.loss}", 430),
-                plot_b: live_figure(b, f"B: {b.config.loss}", 430),
+        return {plot_a: live_figure(a, f"A: {a.config.loss}", 430,
+                                    shown.critic_scale("a", critic_range(a))),
+                plot_b: live_figure(b, f"B: {b.config.loss}", 430,
+                                    shown.critic_scale("b", critic_range(b))),
                 curves: curves_figure([("A", a), ("B", b)], 430),
                 status_a: status_html(a, session.notice, "status-a", "A"),
                 status_b: status_html(b, "", "status-b", "B")}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from types import MappingProxyType
 from typing import Any
 
 from playground.engine.config import MAX_CUSTOM_POINTS, ConfigError, TrainConfig
@@ -60,6 +61,20 @@ def kind_defaults(dataset: str) -> TrainConfig:
         dataset=dataset)
 
 
+# Controls a DCGAN does not use: its depth is fixed and its activations are ReLU/LeakyReLU
+# (engine/image_nets.py); shown, they would only reset the run.
+UNUSED_BY_ARCHITECTURE = MappingProxyType(
+    {"dcgan": frozenset({"g_layers", "d_layers", "activation"})})
+
+
+HIDEABLE_CONTROLS = frozenset().union(*UNUSED_BY_ARCHITECTURE.values())
+
+
+def unused_controls(cfg: TrainConfig) -> frozenset[str]:
+    """The control fields that do nothing for ``cfg`` (the page hides them)."""
+    return UNUSED_BY_ARCHITECTURE.get(cfg.architecture, frozenset())
+
+
 def digits_view(picked: list[Any] | None) -> tuple[int, ...]:
     """The digit picker's ticks as sorted digits; nothing ticked means all ten."""
     digits = sorted({int(d) for d in picked or () if str(d).strip().isdigit() and int(d) < 10})
@@ -67,6 +82,7 @@ def digits_view(picked: list[Any] | None) -> tuple[int, ...]:
 
 
 def to_control(name: str, cfg: TrainConfig) -> Any:
+    """``cfg``'s value of one field as its control shows it (a log10 for learning rates)."""
     value = getattr(cfg, name)
     if name in LOG_FIELDS:
         return round(math.log10(value), 2)
@@ -77,13 +93,30 @@ def controls_from_config(cfg: TrainConfig) -> list[Any]:
     return [to_control(name, cfg) for name in CONTROL_FIELDS]
 
 
-def control_changes(names: tuple[str, ...], values: list[Any] | tuple[Any, ...]
-                    ) -> dict[str, Any]:
-    """Control values as config changes (log sliders → numbers); ConfigError for an empty one."""
+def shows_unchanged(name: str, value: Any, cfg: TrainConfig) -> bool:
+    """True if the log slider for ``name`` still shows ``cfg``'s value: the user did not move
+    it. A log slider shows a rounded exponent (5e-05 as -4.3), and turning that back into a
+    number gives 5.01e-05, so a slider left alone must keep the config's exact value. (Other
+    controls hold their values exactly.)"""
+    if name not in LOG_FIELDS:
+        return False
+    try:
+        return math.isclose(float(value), to_control(name, cfg), abs_tol=1e-9)
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def control_changes(names: tuple[str, ...], values: list[Any] | tuple[Any, ...],
+                    base: TrainConfig | None = None) -> dict[str, Any]:
+    """Control values as config changes (log sliders → numbers); ConfigError for an empty one.
+    With ``base``, a control still showing ``base``'s value keeps that exact value."""
     changes: dict[str, Any] = {}
     for name, value in zip(names, values, strict=True):
         if value is None or (isinstance(value, str) and not value.strip()):
             raise ConfigError(name, value, "a value (this control is empty)")
+        if base is not None and shows_unchanged(name, value, base):
+            changes[name] = getattr(base, name)
+            continue
         if name in LOG_FIELDS:
             value = _from_log10(name, value)
         changes[name] = value
@@ -105,7 +138,7 @@ def config_from_controls(
     base: TrainConfig, values: list[Any] | tuple[Any, ...], drawn: str = ""
 ) -> TrainConfig:
     """The config the controls describe; ConfigError (naming the field) if a value is bad."""
-    changes = control_changes(CONTROL_FIELDS, values)
+    changes = control_changes(CONTROL_FIELDS, values, base)
     if changes.get("dataset") == "custom":
         changes["custom_points"] = parse_points(drawn)
     return base.with_changes(**changes)

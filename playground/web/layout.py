@@ -25,7 +25,33 @@ CSS = """
 .gp-status.bad {background: #fde2e1; color: #8a1c14;}
 .gp-status b {font-size: 18px;}
 .gp-flow {font-size: 13px; color: #555; letter-spacing: 0.02em;}
+/* The first screen holds the plot (issue 14): a compact header, buttons in the preset's row. */
+.gp-intro h2 {margin: 0 0 2px 0 !important; font-size: 22px !important;}
+.gp-intro p {margin: 0 !important; font-size: 14px; line-height: 1.35;}
+#play-bar {align-items: flex-end; gap: 8px;}
+#play-bar button {min-height: 40px; padding: 6px 10px;}
+#message:empty, #message .prose:empty {display: none;}
+@media (max-width: 640px) {
+  #play-bar > .form:has(#preset) {flex: 1 1 100% !important; min-width: 100% !important;}
+  .gp-intro p {display: none;}  /* the title stays; the plot's legend says the colours */
+  #play-bar button {flex: 1 1 30% !important; min-width: 0 !important; font-size: 14px;
+                    padding: 6px 2px;}
+  #slow-motion {flex: 1 1 40% !important;}
+  .gp-status {font-size: 13px;}
+  .gp-status b {font-size: 15px;}
+}
 """
+
+# Runs once when the page loads (``launch(js=...)``). A Gradio slider applies its number box on
+# blur only; Enter there should apply it too, as it does in a Number field, so Enter blurs it.
+PAGE_JS = """() => {
+  document.addEventListener('keydown', (event) => {
+    const box = event.target;
+    const block = box instanceof HTMLInputElement && box.type === 'number'
+      ? box.closest('.block') : null;
+    if (event.key === 'Enter' && block && block.querySelector('input[type=range]')) box.blur();
+  }, true);
+}"""
 
 
 def plot_element(elem_id: str, drawable: bool = False, height: int = 520) -> gr.HTML:
@@ -34,7 +60,7 @@ def plot_element(elem_id: str, drawable: bool = False, height: int = 520) -> gr.
         value=None,
         html_template=(
             f'<div class="gp-plot" data-drawable="{int(drawable)}" '
-            f'style="width:100%;min-height:{height}px"></div>'
+            f'style="width:100%;min-height:min({height}px, 120vw)"></div>'
         ),
         js_on_load=LIVE_PLOT_JS,
         head=script_tag(),  # plotly.js, served by scripts.PlotlyScript
@@ -87,9 +113,9 @@ def _network_controls(c: dict[str, Any], net: str, title: str, default: TrainCon
     """Depth, width, learning rate and optimiser of G (net="g") or D (net="d")."""
     gr.Markdown(f"**{title}**")
     c[f"{net}_layers"] = gr.Slider(1, 8, getattr(default, f"{net}_layers"), step=1,
-                                   label="hidden layers")
+                                   label="hidden layers", elem_id=f"{net}-layers")
     c[f"{net}_width"] = gr.Slider(2, 512, getattr(default, f"{net}_width"), step=1,
-                                  label="neurons per layer")
+                                  label="neurons per layer", elem_id=f"{net}-width")
     c[f"lr_{net}"] = gr.Slider(-5, 0, to_control(f"lr_{net}", default), step=0.1,
                                label="learning rate (log10: -3 = 0.001)", elem_id=f"lr-{net}")
     c[f"optimizer_{net}"] = gr.Dropdown(
@@ -119,7 +145,7 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
         with gr.Column(min_width=220):
             _network_controls(c, "g", "Generator", default)
             c["activation"] = gr.Dropdown(list(ACTIVATIONS), value=default.activation,
-                                          label="activation (G and D)")
+                                          label="activation (G and D)", elem_id="activation")
         with gr.Column(min_width=220):
             _network_controls(c, "d", "Discriminator", default)
             c["spectral_norm"] = gr.Checkbox(default.spectral_norm,
@@ -141,10 +167,31 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
     return c
 
 
-def share_query(config: TrainConfig) -> str:
-    """``?preset=NAME&...`` for the preset that needs the fewest changes to become ``config``."""
+def nearest_preset(config: TrainConfig) -> tuple[str, dict[str, object]]:
+    """The preset that needs the fewest changes to become ``config``, and those changes."""
     options = []
     for name in preset_names():
-        query = config_to_query(config, load_preset(name).config)
-        options.append((len(query), f"?preset={name}" + ("&" + query[1:] if query else "")))
-    return min(options)[1]
+        changes = load_preset(name).config.diff(config)
+        options.append((len(config_to_query(config, load_preset(name).config)), name, changes))
+    _, name, changes = min(options, key=lambda option: option[:2])
+    return name, changes
+
+
+def share_query(config: TrainConfig) -> str:
+    """``?preset=NAME&...`` for the preset that needs the fewest changes to become ``config``."""
+    name, _ = nearest_preset(config)
+    query = config_to_query(config, load_preset(name).config)
+    return f"?preset={name}" + ("&" + query[1:] if query else "")
+
+
+def preset_view(config: TrainConfig) -> tuple[str | None, str]:
+    """What the preset box shows for the run's ``config``: the preset's name and text when the
+    run *is* that preset, else no name and "your own settings", naming the nearest preset and
+    what differs from it (a preset's text must never describe a run it does not match)."""
+    name, changes = nearest_preset(config)
+    if not changes:
+        return name, preset_text(name)
+    fields = ", ".join(f"`{key}`" for key in list(changes)[:8])
+    more = f" and {len(changes) - 8} more" if len(changes) > 8 else ""
+    return None, (f"**Your own settings**: the `{name}` preset with {fields}{more} changed. "
+                  "Pick a preset to start from one again.")

@@ -29,30 +29,34 @@ from playground.web.compare_tab import build_compare_tab, compare_key, pair_from
 from playground.web.controls import (
     CONTROL_FIELDS,
     DEFAULT_PRESET,
+    HIDEABLE_CONTROLS,
     config_from_controls,
     config_from_query,
     controls_from_config,
     digits_view,
     kind_defaults,
     kind_preset,
+    unused_controls,
 )
 from playground.web.exports_panel import MAX_CHECKPOINT_BYTES, build_export_panel
 from playground.web.inputs import explain_wrong_inputs
 from playground.web.layout import (
     CSS,
     FRAME_INTERVAL_S,
+    PAGE_JS,
     build_controls,
     dataset_text,
     loss_text,
     plot_element,
     preset_text,
+    preset_view,
     share_query,
     status_html,
 )
 from playground.web.outcome import Outcome, Updates
 from playground.web.scripts import PlotlyScript
 from playground.web.tab_state import TabViews
-from playground.web.viz import curves_figure, live_figure
+from playground.web.viz import critic_range, curves_figure, live_figure
 
 
 def build_app(manager: SessionManager) -> gr.Blocks:
@@ -78,30 +82,30 @@ def build_app(manager: SessionManager) -> gr.Blocks:
     # hourly sweeps of files older than an hour keep the disk from filling.
     with gr.Blocks(title="GAN Playground", delete_cache=(3600, 3600)) as demo:
         gr.Markdown(
-            "# GAN Playground\nPick a preset, press **Play**, watch a GAN learn. Purple dots are "
-            "the generator's fakes, green dots real data; the background is the discriminator's "
-            "opinion (green: *looks real*, purple: *looks fake*). With MNIST (the `mnist-` "
-            "presets) you watch a grid of generated digits and how they spread over the ten "
-            "classes."
-        )
+            "## GAN Playground\nPick a preset, press **▶ Play**, watch a GAN learn: purple "
+            "dots are the generator's fakes, green dots real data, the background is the "
+            "discriminator's opinion (green: *looks real*, purple: *looks fake*).",
+            elem_classes="gp-intro")
         with gr.Tabs(selected="play") as tabs:
             with gr.Tab("Play", id="play"):
-                with gr.Row():
+                # The plot must be on the first screen (1280x800 and a phone): the preset's
+                # story folds into a box, and the buttons share a row with the preset.
+                with gr.Row(elem_id="play-bar"):
                     preset = gr.Dropdown(preset_names(), value=DEFAULT_PRESET, label="Preset",
-                                         scale=1, elem_id="preset")
-                    preset_info = gr.Markdown(preset_text(DEFAULT_PRESET))
-                with gr.Row():
-                    play = gr.Button("▶ Play", variant="primary", elem_id="btn-play", min_width=80)
-                    pause = gr.Button("❚❚ Pause", elem_id="btn-pause", min_width=80)
-                    step = gr.Button("Step", elem_id="btn-step", min_width=60)
-                    step_d = gr.Button("Step D", elem_id="btn-step-d", min_width=60)
-                    step_g = gr.Button("Step G", elem_id="btn-step-g", min_width=60)
-                    reset = gr.Button("↺ Reset", elem_id="btn-reset", min_width=60)
-                    slow = gr.Checkbox(label="slow motion", value=False, elem_id="slow-motion")
+                                         scale=2, min_width=200, elem_id="preset")
+                    play = gr.Button("▶ Play", variant="primary", elem_id="btn-play", min_width=80,
+                                     size="sm")
+                    pause = gr.Button("❚❚ Pause", elem_id="btn-pause", min_width=80, size="sm")
+                    step = gr.Button("Step", elem_id="btn-step", min_width=60, size="sm")
+                    step_d = gr.Button("Step D", elem_id="btn-step-d", min_width=60, size="sm")
+                    step_g = gr.Button("Step G", elem_id="btn-step-g", min_width=60, size="sm")
+                    reset = gr.Button("↺ Reset", elem_id="btn-reset", min_width=60, size="sm")
+                    slow = gr.Checkbox(label="slow motion", value=False, elem_id="slow-motion",
+                                       min_width=100)
+                with gr.Accordion("About this preset", open=False, elem_id="preset-box"):
+                    preset_info = gr.Markdown(preset_text(DEFAULT_PRESET), elem_id="preset-info")
                 status = gr.HTML(status_html(None), elem_id="status")
                 message = gr.Markdown("", elem_id="message")
-                gr.Markdown("noise z → **generator** → fake samples → **discriminator** ← real "
-                            "samples → **loss**", elem_classes="gp-flow")
                 with gr.Row():
                     with gr.Column(scale=5, min_width=420):
                         live_plot = plot_element("live-plot", drawable=True)
@@ -152,18 +156,30 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return gr.skip()  # the editor holds a draft that is not a config (yet)
             return share_query(config)
 
-        config_json.change(on_config_text, config_json, share, api_visibility="private").then(
-            None, share, share, api_visibility="private",
-            js="(q) => (q || '').startsWith('?') ? location.origin + location.pathname + q : q")
+        config_json.change(on_config_text, config_json, share, api_visibility="private")
+        share.change(None, share, share, api_visibility="private",
+                     js="(q) => (q || '').startsWith('?') ? location.origin + location.pathname "
+                        "+ q : q")
         control_list = [controls[name] for name in CONTROL_FIELDS]
         view_rows = [points_row, draw_row, images_row]
+
+        def preset_shown(config: TrainConfig) -> Updates:
+            """The preset box: the run's preset, or "your own settings" (see preset_view)."""
+            name, text = preset_view(config)
+            return {preset: name, preset_info: text}
 
         def showing(config: TrainConfig) -> Updates:
             """A run's settings on the page: the controls, its JSON, the loss text, and which
             view rows apply (2-D overlays and drawing for points, the digit picker for a cGAN).
             """
             image = kind_of(config.dataset).is_image
-            return {**dict(zip(control_list, controls_from_config(config), strict=True)),
+            unused = unused_controls(config)
+            values = {controls[name]: gr.update(value=value, visible=name not in unused)
+                      if name in HIDEABLE_CONTROLS else value  # API clients get plain values
+                      for name, value in zip(CONTROL_FIELDS, controls_from_config(config),
+                                             strict=True)}
+            return {**values,
+                    **preset_shown(config),
                     config_json: config.to_json(), loss_info: loss_text(config.loss),
                     points_row: gr.update(visible=not image),
                     draw_row: gr.update(visible=not image),
@@ -199,9 +215,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 session.apply(config)
             except RunRefusedError as exc:
                 config, note = session.config, f"⚠ {exc}"  # show the run that is there
-            updates = {**showing(config), message: note}
-            if name in preset_names():
-                updates.update({preset_info: preset_text(name), preset: name})
+            updates = {**showing(config), message: note, share: share_query(config)}
             compared, note = compare_from_link(pair_params, config, note, request)
             return {**updates, **compared, message: note}
 
@@ -221,7 +235,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             return {tabs: gr.Tabs(selected="compare"), **started, **extra}, note
 
         demo.load(on_load, [preset],
-                  [*control_list, message, config_json, preset_info, preset, loss_info,
+                  [*control_list, message, config_json, share, preset_info, preset, loss_info,
                    *view_rows, tabs, *compare.started, compare.info, compare.pair],
                   api_visibility="private")
 
@@ -247,7 +261,9 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return {status: gr.skip()}  # nothing new (an empty dict is not one)
             if not shown.is_new(snap.seq):
                 return {status: gr.skip()}  # nothing new (an empty dict is not one)
-            return {live_plot: live_figure(snap), curves: curves_figure([("", snap)]),
+            scale = shown.critic_scale("", critic_range(snap))
+            return {live_plot: live_figure(snap, scale=scale),
+                    curves: curves_figure([("", snap)]),
                     status: status_html(snap, session.notice)}
 
         timer.tick(on_tick, [arrows, manifold, trails, digits], [live_plot, curves, status],
@@ -291,23 +307,32 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         def on_control(request: gr.Request, *values: Any) -> Updates:
             *control_values, drawn_text = values
             session = session_for(request)
+            if session is not None and not tab_view(session).controls_are_new(values):
+                return {}  # Gradio sends a dropdown's pick twice; the second is stale
             base = session.config if session else TrainConfig()
             dataset = str(control_values[CONTROL_FIELDS.index("dataset")])
             if kind_of(dataset) != kind_of(base.dataset):
                 # Points and images need different nets: start from that kind's defaults.
                 note = f"✓ {dataset}: settings from the {kind_preset(dataset)} preset"
-                return load_into_session(kind_defaults(dataset), request, note).updates
+                outcome = load_into_session(kind_defaults(dataset), request, note)
+                if session is not None:  # the pick's repeat must not undo the switch
+                    tab_view(session).controls_are_new(values)
+                return outcome.updates
             try:
                 config = config_from_controls(base, control_values, drawn_text)
             except ConfigError as exc:
                 return {message: f"⚠ {exc}"}
             outcome = apply_config(session, config)
             shown = showing(config)
-            for control in control_list:  # leave the controls as the user set them
-                shown.pop(control)
+            unused = unused_controls(config)
+            for name in CONTROL_FIELDS:  # leave the values as the user set them
+                shown.pop(controls[name])
+            for name in HIDEABLE_CONTROLS:
+                shown[controls[name]] = gr.update(visible=name not in unused)
             return {**shown, **outcome.updates} if outcome.ok else outcome.updates
 
-        control_outputs = [*control_list, message, config_json, loss_info, *view_rows]
+        control_outputs = [*control_list, message, config_json, loss_info, *view_rows, preset,
+                           preset_info]
         for component in control_list:
             event = component.release if isinstance(component, gr.Slider) else (
                 component.blur if isinstance(component, gr.Number) else component.input)
@@ -330,6 +355,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             session = session_for(request)
             if session is None:
                 return Outcome(False, {message: full_message})
+            tab_view(session).forget_controls()  # the page's controls now show this config
             try:  # "✓" only once the worker has restored or built the run
                 if checkpoint is not None:
                     session.restore(checkpoint, config)
@@ -339,19 +365,22 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return Outcome(False, {message: f"⚠ {exc}"})
             return Outcome(True, {**showing(config), message: note})
 
+        loaded_outputs = [*control_list, message, config_json, loss_info, *view_rows, preset,
+                          preset_info]
+
         def on_preset(name: str, request: gr.Request) -> Updates:
             try:
                 config = load_preset(name, paths=False).config
             except ConfigError as exc:
                 return {message: f"⚠ {exc}"}
             outcome = load_into_session(config, request, f"✓ preset {name}: press Play")
-            if not outcome.ok:  # e.g. no MNIST here: the text stays with the run that is
-                return outcome.updates
-            return {**outcome.updates, preset_info: preset_text(name)}
+            if not outcome.ok:  # e.g. no MNIST here: the box goes back to the run that is
+                session = manager.get(request.session_hash)
+                return {**outcome.updates, **preset_shown(session.config)} if session else (
+                    outcome.updates)
+            return outcome.updates
 
-        preset.input(on_preset, preset,
-                     [*control_list, message, config_json, loss_info, *view_rows, preset_info],
-                     api_name="preset")
+        preset.input(on_preset, preset, loaded_outputs, api_name="preset")
 
         def on_load_config(text: str, request: gr.Request) -> Updates:
             try:
@@ -360,7 +389,6 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return {message: f"⚠ {exc}"}
             return load_into_session(config, request, "✓ config loaded: press Play").updates
 
-        loaded_outputs = [*control_list, message, config_json, loss_info, *view_rows]
         load_config.click(on_load_config, config_json, loaded_outputs, api_name="load_config")
         with export_panel:
             build_export_panel(session_for, load_into_session, loaded_outputs, message)
@@ -385,7 +413,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             return {**outcome.updates, draw_mode: False}  # leave draw mode: training shows
 
         train_drawn.click(on_train_drawn, [*control_list, drawn],
-                          [*control_list, message, config_json, loss_info, *view_rows, draw_mode],
+                          [*loaded_outputs, draw_mode],
                           api_name="train_drawn")
         clear_js = "() => { window.gpClearDrawn && window.gpClearDrawn(); return ''; }"
         clear_drawn.click(lambda: "", None, drawn, api_visibility="private", js=clear_js)
@@ -406,6 +434,6 @@ def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     does the same for every other request body (see ``body_limit``)."""
     env = os.environ if env is None else env
     limit = int(env.get("PLAYGROUND_MAX_UPLOAD_BYTES") or MAX_CHECKPOINT_BYTES)
-    return {"css": CSS, "theme": gr.themes.Soft(), "max_file_size": limit,
+    return {"css": CSS, "js": PAGE_JS, "theme": gr.themes.Soft(), "max_file_size": limit,
             "app_kwargs": {"middleware": [Middleware(BodyLimit, upload_bytes=limit + 2**16),
                                           Middleware(PlotlyScript)]}}

@@ -8,15 +8,22 @@ added to Session objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
+
+SHRINK = 0.05  # how far a critic's colour range narrows towards a frame's own range per frame
 
 
 @dataclass
 class TabView:
     shown_seq: int | None = None  # the sequence number of the last snapshot sent to the page
     shown_notice: str = ""  # the last notice sent while there was no snapshot to show
+    # The control values last received. Gradio 6 sends a dropdown's pick twice; when the first
+    # switched points <-> images (new controls), the second, stale copy would apply the old
+    # kind's nets to the new data.
+    last_controls: tuple[Any, ...] | None = None
+    critic_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def is_new(self, seq: int) -> bool:
         """True (and remembered) if the snapshot ``seq`` has not been sent yet."""
@@ -24,6 +31,35 @@ class TabView:
             return False
         self.shown_seq = seq
         return True
+
+    def critic_scale(self, side: str, frame: tuple[float, float] | None
+                     ) -> tuple[float, float] | None:
+        """A critic's colour range for ``side``, smoothed over frames: it widens at once to
+        hold a new extreme (no colour saturates) and narrows slowly (SHRINK per frame), so a
+        colour means nearly the same score from one frame to the next. None without a critic."""
+        if frame is None:
+            self.critic_ranges.pop(side, None)
+            return None
+        low, high = frame
+        old = self.critic_ranges.get(side)
+        if old is not None:
+            low = min(low, old[0] + SHRINK * (low - old[0]))
+            high = max(high, old[1] + SHRINK * (high - old[1]))
+        self.critic_ranges[side] = (low, high)
+        return low, high
+
+    def controls_are_new(self, values: tuple[Any, ...]) -> bool:
+        """True (and remembered) unless ``values`` repeat the last control values received."""
+        values = tuple(values)
+        if values == self.last_controls:
+            return False
+        self.last_controls = values
+        return True
+
+    def forget_controls(self) -> None:
+        """The page's controls were set to a new config (a preset, a file): the same values
+        sent again after this are a new request, not a repeat."""
+        self.last_controls = None
 
     def notice_is_new(self, notice: str) -> bool:
         if notice == self.shown_notice:

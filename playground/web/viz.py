@@ -14,12 +14,15 @@ from typing import Any
 
 import numpy as np
 
+from playground.engine.data import Modes, is_image_dataset, make_sampler
+from playground.engine.metrics import COVER_FRACTION, COVER_MIN_POINTS, HQ_STDS, mode_histogram
 from playground.engine.png import png_data_uri
 from playground.live.snapshot import Snapshot
 
 REAL_COLOUR = "#1a9850"  # green: real data, and "D says real"
 FAKE_COLOUR = "#7b3294"  # purple: generated data, and "D says fake"
 ARROW_COLOUR = "#444444"
+EMPTY_COLOUR = "#d73027"  # a real mode no fake reaches
 SURFACE_SCALE = ((0.0, "#d6b8dd"), (0.5, "#f7f7f7"), (1.0, "#a6dba0"))  # fake ← → real
 
 
@@ -54,16 +57,26 @@ def _polylines(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return flat[:, 0], flat[:, 1]
 
 
-def surface_trace(snap: Snapshot) -> dict[str, Any]:
-    """D's opinion as a uint8 heatmap behind the points, with a legend that says which is real."""
+def critic_range(snap: Snapshot) -> tuple[float, float] | None:
+    """A critic's lowest and highest score on this frame's grid (None for a D in [0, 1])."""
+    if not snap.critic or snap.surface is None:
+        return None
+    surface = np.nan_to_num(snap.surface, nan=0.0)
+    return float(surface.min()), float(surface.max())
+
+
+def surface_trace(snap: Snapshot, scale: tuple[float, float] | None = None) -> dict[str, Any]:
+    """D's opinion as a uint8 heatmap behind the points, with a legend that says which is real.
+    A critic's scores have no fixed scale: they are stretched over ``scale`` (the page keeps a
+    smoothed range, so a colour means the same from frame to frame), else this frame's range."""
     surface = np.nan_to_num(snap.surface, nan=0.5)
     ticks = ["fake", "real"]
     if snap.surface_kind == "density":  # a VAE: where its decoder puts samples, peak = 1
         scaled = surface
         title = "model density<br>(VAE decoder)"
         ticks = ["none", "most"]
-    elif snap.critic:  # scores have no fixed scale: stretch this frame's range
-        low, high = float(surface.min()), float(surface.max())
+    elif snap.critic:
+        low, high = scale or (float(surface.min()), float(surface.max()))
         scaled = (surface - low) / (high - low) if high > low else np.full_like(surface, 0.5)
         title = "critic score<br>low → high<br>(high = 'real')"
     else:
@@ -112,15 +125,56 @@ def arrow_trace(snap: Snapshot) -> dict[str, Any] | None:
     ends = starts + scaled
     segments = np.stack([starts, ends], axis=1)
     x, y = _polylines(segments)
+    # A head at each segment's end, turned along the segment (angleref "previous"): the
+    # direction G is pushed reads at a glance. Sizes per point: none at starts and breaks.
+    heads = np.tile(np.array([0.0, 7.0, 0.0], dtype=np.float32), len(segments))
     return {
         "type": "scatter",
-        "mode": "lines",
+        "mode": "lines+markers",
         "name": "G's push (gradient)",
         "x": typed(x),
         "y": typed(y),
         "line": {"color": ARROW_COLOUR, "width": 1},
+        "marker": {"symbol": "arrow", "angleref": "previous", "size": typed(heads),
+                   "color": ARROW_COLOUR, "line": {"width": 0}},
         "hoverinfo": "skip",
     }
+
+
+def _modes(dataset: str, std: float | None, points: tuple) -> Modes | None:
+    """A 2-D dataset's known modes (None for image data or a mixture without them). A toy
+    sampler costs tens of microseconds to make, so no cache (no state shared by sessions)."""
+    if is_image_dataset(dataset):
+        return None
+    return make_sampler(dataset, std, points).modes
+
+
+def mode_traces(snap: Snapshot) -> list[dict[str, Any]]:
+    """A ring round each real mode: green where the drawn fakes cover it, red where it is empty
+    (the rule of the mode metrics, applied to the points on the screen with the point minimum
+    scaled to their number), so collapse shows without reading a number."""
+    cfg = snap.config
+    modes = _modes(cfg.dataset, cfg.data_std, tuple(cfg.custom_points))
+    if modes is None or snap.digit_grid is not None:
+        return []
+    counts, n_good = mode_histogram(snap.fake, modes)
+    # The metrics ask for 20 of ``eval_samples`` points; the screen holds fewer: scale it.
+    min_points = COVER_MIN_POINTS * len(snap.fake) / max(cfg.eval_samples, 1)
+    covered = counts >= max(COVER_FRACTION * n_good, min_points) if n_good else (
+        np.zeros(len(counts), dtype=bool))
+    centres = np.asarray(modes.centres, dtype=np.float32)
+    size = max(14.0, min(40.0, 2 * HQ_STDS * modes.std / (snap.bounds[1] - snap.bounds[0])
+                         * 480))
+    traces = []
+    for mask, name, colour, dash in ((covered, "mode covered", REAL_COLOUR, 1.6),
+                                     (~covered, "mode empty", EMPTY_COLOUR, 1.2)):
+        if mask.any():
+            traces.append({"type": "scatter", "mode": "markers", "name": name,
+                           "x": typed(centres[mask, 0]), "y": typed(centres[mask, 1]),
+                           "marker": {"symbol": "circle-open", "size": size, "color": colour,
+                                      "line": {"width": dash}},
+                           "hoverinfo": "skip"})
+    return traces
 
 
 def manifold_trace(snap: Snapshot) -> dict[str, Any] | None:
@@ -139,19 +193,24 @@ def manifold_trace(snap: Snapshot) -> dict[str, Any] | None:
     }
 
 
-def samples_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[str, Any]:
+def samples_figure(snap: Snapshot, title: str = "", height: int = 520,
+                   scale: tuple[float, float] | None = None) -> dict[str, Any]:
     """The big live plot: D's surface, real and fake points, optional overlays."""
-    traces: list[dict[str, Any]] = [surface_trace(snap)]
+    traces: list[dict[str, Any]] = [surface_trace(snap, scale)]
     manifold = manifold_trace(snap)
     if manifold:
         traces.append(manifold)
-    traces.append(_scatter(snap.real, "real", REAL_COLOUR, 4, 0.8))
     if snap.prev_fake is not None:
         traces.append(_scatter(snap.prev_fake, "previous fake", FAKE_COLOUR, 3, 0.25))
     traces.append(_scatter(snap.fake, "fake (G)", FAKE_COLOUR, 4, 0.9))
     arrows = arrow_trace(snap)
     if arrows:
         traces.append(arrows)
+    # Real data on top, outlined, so fakes piled onto a mode never hide where the data is.
+    real = _scatter(snap.real, "real", REAL_COLOUR, 5, 0.9)
+    real["marker"]["line"] = {"color": "#ffffff", "width": 0.8}
+    traces.append(real)
+    traces.extend(mode_traces(snap))
     lo, hi = snap.bounds
     axis = {"range": [lo, hi], "constrain": "domain", "zeroline": False, "showgrid": False}
     layout = {
@@ -232,7 +291,9 @@ def curves_figure(
     }
     for row, (label, y_range, *_) in enumerate(panels, start=1):
         suffix = "" if row == 1 else str(row)
-        layout[f"xaxis{suffix}"] = {"showticklabels": row == rows}
+        # At step 0 a single point would give an axis from -1 to 1 with its zero line drawn.
+        layout[f"xaxis{suffix}"] = {"showticklabels": row == rows, "rangemode": "nonnegative",
+                                    "zeroline": False}
         if row > 1:
             layout[f"xaxis{suffix}"]["matches"] = "x"
         layout[f"yaxis{suffix}"] = {"title": {"text": label, "font": {"size": 11}}}
@@ -291,11 +352,13 @@ def images_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[st
     return {"data": traces, "layout": layout}
 
 
-def live_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[str, Any]:
-    """The main plot for any run: points with D's surface, or digits with their histogram."""
+def live_figure(snap: Snapshot, title: str = "", height: int = 520,
+                scale: tuple[float, float] | None = None) -> dict[str, Any]:
+    """The main plot for any run: points with D's surface, or digits with their histogram.
+    ``scale``: the critic's colour range (see ``surface_trace``)."""
     if snap.digit_grid is not None:
         return images_figure(snap, title, height)
-    return samples_figure(snap, title, height)
+    return samples_figure(snap, title, height, scale)
 
 
 @dataclass(frozen=True)

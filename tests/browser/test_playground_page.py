@@ -88,7 +88,9 @@ def test_draw_three_points_and_train_on_them(page, artifacts):
         page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
     drawn = page.input_value("#drawn-points textarea")
     assert drawn.count("[") == 4, drawn  # [[..],[..],[..]]
-    assert page.evaluate(TRACE_NAMES) == ["your points"]  # an empty canvas with the points
+    # An empty canvas with the points: the other traces stay (hidden) so the axes keep still.
+    assert page.evaluate("""() => document.querySelector('#live-plot .gp-plot')._fullData
+        .filter(t => t.visible === true && t.opacity > 0).map(t => t.name)""") == ["your points"]
     page.screenshot(path=artifacts / "04-drawn-points.png", full_page=True)
     page.click("#btn-train-drawn")
     wait_until(lambda: "3 points" in message(page), what="training on drawn points")
@@ -176,7 +178,11 @@ def test_share_link_opens_its_config(browser, app_url, artifacts):
     link = page.input_value("#share-link textarea")
     assert link.startswith(app_url + "?preset=wgan-gp-fix&") and "seed=3" in link
     assert "g_width=48" in link and "loss=" not in link  # only what differs from the preset
-    assert page.input_value("#preset input") == "wgan-gp-fix"
+    # The run is wgan-gp-fix with changes, not that preset: the box says so (issue 14, bug 1).
+    assert page.input_value("#preset input") == ""
+    page.get_by_text("About this preset").click()
+    wait_until(lambda: "wgan-gp-fix" in page.inner_text("#preset-info"), what="the preset text")
+    assert "your own settings" in page.inner_text("#preset-info").lower()
     again = browser.new_page()  # the link itself reproduces the config
     again.goto(link)
     again.wait_for_selector("#live-plot .gp-plot .main-svg", timeout=60_000)

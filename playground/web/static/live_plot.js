@@ -22,10 +22,23 @@ function drawMode() {
 function render() {
   const fig = props.value;
   if (!fig || !fig.data || !window.Plotly) return;
-  // Draw mode shows an empty canvas (same axes) with only the user's points on it.
-  const data = drawMode() ? [drawnTrace()]
+  // Draw mode shows an empty canvas with only the user's points on it. Every trace stays (the
+  // background transparent, the others legend-only) so the colour bar and legend keep their
+  // room and the axes do not move under the pointer; clicks draw, they do not zoom.
+  const drawing = drawMode();
+  const data = drawing
+    ? fig.data.map(t => t.type === 'heatmap' ? Object.assign({}, t, {opacity: 0})
+                                             : Object.assign({}, t, {visible: 'legendonly'}))
+        .concat([drawnTrace()])
     : (drawable && window.gpDrawn.length ? fig.data.concat([drawnTrace()]) : fig.data);
-  Plotly.react(plotDiv, data, fig.layout, config);
+  // A phone's column is narrow: a square-ish plot instead of the desktop height.
+  const narrow = plotDiv.clientWidth > 0 && plotDiv.clientWidth < 500;
+  const layout = Object.assign({}, fig.layout, drawing ? {dragmode: false} : {});
+  if (narrow && fig.layout.height) {
+    layout.height = Math.min(fig.layout.height, Math.round(plotDiv.clientWidth * 1.2));
+  }
+  Plotly.react(plotDiv, data, layout,
+               drawing ? Object.assign({}, config, {doubleClick: false}) : config);
   plotDiv.dataset.renders = String(Number(plotDiv.dataset.renders || 0) + 1);
 }
 
@@ -49,8 +62,10 @@ plotDiv.addEventListener('click', (event) => {
   render();
 }, true);
 
-window.gpClearDrawn = () => { window.gpDrawn = []; render(); };
-window.gpSetDrawn = (points) => { window.gpDrawn = points || []; render(); };
+if (drawable) {  // only the drawable plot owns the hooks (each plot element runs this file)
+  window.gpClearDrawn = () => { window.gpDrawn = []; render(); };
+  window.gpSetDrawn = (points) => { window.gpDrawn = points || []; render(); };
+}
 
 watch('value', render);
 if (drawable) {
