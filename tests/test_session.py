@@ -300,6 +300,7 @@ def test_a_switch_the_worker_cannot_build_leaves_session_and_worker_on_the_old_r
 
     monkeypatch.setenv("MNIST_DIR", str(tmp_path))
     monkeypatch.setenv("PLAYGROUND_OFFLINE", "1")
+    monkeypatch.setenv("PLAYGROUND_SHIPPED_MNIST", "0")  # as if the package's copy were gone
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     m = SessionManager(workers=1, max_sessions=2).start()
     try:

@@ -52,11 +52,10 @@ def check_records(sizes: dict[str, int]) -> None:
 
 def meta_nets(config: TrainConfig) -> dict[str, torch.nn.Module]:
     """The config's G and D built on ``meta``: their shapes, no memory used."""
-    from playground.engine.nets import build_discriminator, build_generator
+    from playground.engine.models import build_nets
 
     with torch.device("meta"):
-        return {"generator": build_generator(config),
-                "discriminator": build_discriminator(config)}
+        return build_nets(config)
 
 
 def expected_shapes(nets: dict[str, torch.nn.Module]) -> dict[str, dict[str, tuple[int, ...]]]:
