@@ -22,7 +22,7 @@ from playground.live.session import (
     SessionManager,
 )
 from playground.live.snapshot import ViewOptions
-from playground.presets import load_preset, preset_names
+from playground.presets import load_preset
 from playground.web.admission import run_problem
 from playground.web.body_limit import BodyLimit
 from playground.web.compare_tab import build_compare_tab, compare_key, pair_from_query, pair_text
@@ -44,16 +44,14 @@ from playground.web.layout import (
     CSS,
     FRAME_INTERVAL_S,
     PAGE_JS,
-    build_controls,
     dataset_text,
     loss_text,
-    plot_element,
-    preset_text,
     preset_view,
     share_query,
     status_html,
 )
 from playground.web.outcome import Outcome, Updates
+from playground.web.play_tab import build_play_tab
 from playground.web.scripts import PlotlyScript
 from playground.web.tab_state import TabViews
 from playground.web.viz import critic_range, curves_figure, live_figure
@@ -88,65 +86,20 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             elem_classes="gp-intro")
         with gr.Tabs(selected="play") as tabs:
             with gr.Tab("Play", id="play"):
-                # The plot must be on the first screen (1280x800 and a phone): the preset's
-                # story folds into a box, and the buttons share a row with the preset.
-                with gr.Row(elem_id="play-bar"):
-                    preset = gr.Dropdown(preset_names(), value=DEFAULT_PRESET, label="Preset",
-                                         scale=2, min_width=200, elem_id="preset")
-                    play = gr.Button("▶ Play", variant="primary", elem_id="btn-play", min_width=80,
-                                     size="sm")
-                    pause = gr.Button("❚❚ Pause", elem_id="btn-pause", min_width=80, size="sm")
-                    step = gr.Button("Step", elem_id="btn-step", min_width=60, size="sm")
-                    step_d = gr.Button("Step D", elem_id="btn-step-d", min_width=60, size="sm")
-                    step_g = gr.Button("Step G", elem_id="btn-step-g", min_width=60, size="sm")
-                    reset = gr.Button("↺ Reset", elem_id="btn-reset", min_width=60, size="sm")
-                    slow = gr.Checkbox(label="slow motion", value=False, elem_id="slow-motion",
-                                       min_width=100)
-                with gr.Accordion("About this preset", open=False, elem_id="preset-box"):
-                    preset_info = gr.Markdown(preset_text(DEFAULT_PRESET), elem_id="preset-info")
-                status = gr.HTML(status_html(None), elem_id="status")
-                message = gr.Markdown("", elem_id="message")
-                with gr.Row():
-                    with gr.Column(scale=5, min_width=420):
-                        live_plot = plot_element("live-plot", drawable=True)
-                        with gr.Row(visible=not kind_of(default.dataset).is_image,
-                                    elem_id="points-view") as points_row:
-                            arrows = gr.Checkbox(True, label="gradient arrows", elem_id="ov-arrows")
-                            manifold = gr.Checkbox(False, label="G's manifold",
-                                                   elem_id="ov-manifold")
-                            trails = gr.Checkbox(False, label="trails", elem_id="ov-trails")
-                            draw_mode = gr.Checkbox(False, label="draw mode (click the plot)",
-                                                    elem_id="draw-mode", interactive=True)
-                        with gr.Row(visible=not kind_of(default.dataset).is_image,
-                                    elem_id="draw-row") as draw_row:
-                            drawn = gr.Textbox("", label="drawn points [[x, y], …]", lines=1,
-                                               elem_id="drawn-points", scale=4)
-                            train_drawn = gr.Button("Train on drawn points", scale=1,
-                                                    elem_id="btn-train-drawn")
-                            clear_drawn = gr.Button("Clear", elem_id="btn-clear-drawn", scale=0)
-                        with gr.Row(visible=default.conditional,
-                                    elem_id="images-view") as images_row:
-                            digits = gr.CheckboxGroup(
-                                [str(d) for d in range(10)], value=[str(d) for d in range(10)],
-                                label="digits to generate (conditional GAN: one row per digit)",
-                                elem_id="digit-picker")
-                    with gr.Column(scale=4, min_width=320):
-                        curves = plot_element("curves", height=520)
-                controls = build_controls(default)
-                loss_info = controls.pop("loss_info")
-                dataset_info = controls.pop("dataset_info")
-                with gr.Accordion("Share / reproduce: config JSON", open=False):
-                    config_json = gr.Code(default.to_json(), language="json", label="config",
-                                          elem_id="config-json", interactive=True)
-                    load_config = gr.Button("Load config", elem_id="btn-load-config")
-                    share = gr.Textbox("", label="share link (opens this config)",
-                                       elem_id="share-link", buttons=["copy"],
-                                       interactive=False)
-                export_panel = gr.Accordion("Export / import: checkpoint, history, config file",
-                                            open=False)
+                tab = build_play_tab(default)
             with gr.Tab("Compare A / B", id="compare"):
                 compare = build_compare_tab(manager, session_for, tab_view)
         timer = gr.Timer(FRAME_INTERVAL_S)
+        # The tab's components by name (each bound to the field of the same name).
+        preset, play, pause, step, step_d = tab.preset, tab.play, tab.pause, tab.step, tab.step_d
+        step_g, reset, slow, preset_info = tab.step_g, tab.reset, tab.slow, tab.preset_info
+        status, message, live_plot = tab.status, tab.message, tab.live_plot
+        points_row, arrows, manifold, trails = tab.points_row, tab.arrows, tab.manifold, tab.trails
+        draw_mode, draw_row, drawn = tab.draw_mode, tab.draw_row, tab.drawn
+        train_drawn, clear_drawn, images_row = tab.train_drawn, tab.clear_drawn, tab.images_row
+        digits, curves, controls, loss_info = tab.digits, tab.curves, tab.controls, tab.loss_info
+        dataset_info, config_json, load_config = tab.dataset_info, tab.config_json, tab.load_config
+        share, export_panel = tab.share, tab.export_panel
 
         def on_config_text(text: str) -> Any:
             """The share link: the nearest preset's name plus only what differs from it."""
