@@ -29,6 +29,9 @@ FIXES = (  # (label, changes to mode-collapse)
     ("hinge + spectral norm", {"loss": "hinge", "spectral_norm": True}),
     ("PacGAN, pack 4", {"pack": 4}),
     ("unrolled GAN, 5 steps", {"unroll_steps": 5}),
+    # Not a fix but the other model readers ask about: a VAE on the same nets (the loss is
+    # unused by a VAE, so this is exactly the vae-ring8 preset and gan-vs-vae's side B).
+    ("VAE, beta 0.1 (vae-ring8)", {"model": "vae", "beta": 0.1}),
 )
 # Published 2-D ring rows (8 modes), as quoted in issue 12: (source, modes, high quality, KL).
 PUBLISHED = (

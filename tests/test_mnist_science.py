@@ -1,6 +1,7 @@
 """MNIST presets tell their story on real digits (seed 0, the shipped classifier judging):
 the vanilla MLP GAN collapses onto a few digits, the same networks with WGAN-GP keep all ten,
-the conditional DCGAN draws the digit it is asked for. Slow (they really train); CI runs them.
+the conditional DCGAN draws the digit it is asked for, and a VAE with the DCGAN's nets and
+budget covers all ten digits, blurrier. Slow (they really train); CI runs them.
 """
 
 import pytest
@@ -10,7 +11,7 @@ from playground.presets import load_preset
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
-PRESETS = ("mnist-mlp-collapse", "mnist-wgan-gp", "mnist-cgan", "mnist-dcgan")
+PRESETS = ("mnist-mlp-collapse", "mnist-wgan-gp", "mnist-cgan", "mnist-dcgan", "mnist-vae")
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,8 @@ def runs():
         m = result.metrics
         print(f"{name}: classes {m['classes_covered']}, KL {m['class_kl']:.3f}, confidence "
               f"{m['mean_confidence']:.3f}, FID* {m['fid_classifier']:.0f}, "
-              f"label accuracy {m.get('label_accuracy')}, cpu {m['cpu_s']:.0f} s")
+              f"IS* {m['is_classifier']:.2f}, label accuracy {m.get('label_accuracy')}, "
+              f"cpu {m['cpu_s']:.0f} s")
     return dict(zip(PRESETS, results))
 
 
@@ -61,3 +63,19 @@ def test_dcgan_draws_recognisable_digits_of_every_class(runs):
 
 def test_no_mnist_preset_diverges(runs):
     assert not any(r.metrics["diverged"] for r in runs.values())
+
+
+def test_a_vae_covers_every_digit_but_blurrier_than_the_gan(runs):
+    """mnist-vae is mnist-dcgan with only the model changed (mnist-gan-vs-vae). Measured on
+    seed 0 (python -m playground compare --preset mnist-gan-vs-vae): VAE 10/10 classes,
+    confidence 0.73, classifier FID 577, IS 4.48; DCGAN 9/10, 0.86, 298, 5.59."""
+    vae, gan = runs["mnist-vae"].metrics, runs["mnist-dcgan"].metrics
+    assert vae["classes_covered"] == 10 and vae["class_kl"] <= 0.2, vae
+    assert vae["mean_confidence"] <= gan["mean_confidence"] - 0.05, (vae, gan)
+    assert vae["fid_classifier"] >= 1.3 * gan["fid_classifier"], (vae, gan)
+
+
+def test_every_mnist_run_reports_the_classifier_inception_score(runs):
+    for name, result in runs.items():
+        m = result.metrics
+        assert 1.0 <= m["is_classifier"] <= m["is_classifier_real"] <= 10.0, (name, m)
