@@ -50,10 +50,10 @@ def run_to(job: tuple[dict[str, Any], list[int]]) -> list[dict[str, Any]]:
     import torch
 
     torch.set_num_threads(1)
-    from playground.engine.trainer import Trainer
+    from playground.engine.models import make_trainer
 
     config_dict, checkpoints = job
-    trainer = Trainer(TrainConfig.from_dict(config_dict))
+    trainer = make_trainer(TrainConfig.from_dict(config_dict))
     out = []
     cpu = 0.0
     for target in checkpoints:

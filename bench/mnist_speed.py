@@ -20,7 +20,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playground.engine.trainer import Trainer  # noqa: E402
+from playground.engine.models import make_trainer  # noqa: E402
 from playground.presets import load_preset  # noqa: E402
 
 TARGET_CONFIDENCE = 0.9
@@ -32,7 +32,7 @@ def reached(metrics: dict) -> bool:
 
 def time_to_digits(preset: str, seed: int, eval_every: int) -> dict:
     config = load_preset(preset).config.with_changes(seed=seed)
-    trainer = Trainer(config)
+    trainer = make_trainer(config)
     train_s, start, first = 0.0, time.perf_counter(), None
     for step in range(1, config.steps + 1):
         train_s += trainer.step().wall_s

@@ -93,7 +93,7 @@ def vae():
 def test_a_vae_covers_every_mode_but_blurs_them(vae, fix):
     """vae-ring8 is wgan-gp-fix with only the model changed (gan-vs-vae). Measured on seeds
     10-29 (python bench/fixes_table.py --seeds 10-29 --only VAE WGAN-GP): 8/8 modes in 20 of
-    20, high-quality fraction 0.32-0.40; WGAN-GP 0.79-0.87. The rules keep margins: >= 7 modes
+    20, high-quality fraction 0.30-0.40; WGAN-GP 0.73-0.82. The rules keep margins: >= 7 modes
     in >= 4 of 5 seeds, high-quality <= 0.55 in every seed, and below WGAN-GP's median by 0.2."""
     rows = [(r.metrics["modes_covered"], round(r.metrics["high_quality_frac"], 3)) for r in vae]
     print("vae-ring8 (modes, HQ) per seed:", rows)

@@ -81,3 +81,8 @@ def test_an_image_vae_uses_the_dcgan_shapes():
     trainer.step()
     assert trainer.generate().shape == (100, 1, 28, 28)
     assert {"classes_covered", "is_classifier"} <= set(trainer.evaluate())
+
+
+def test_a_gan_trainer_refuses_a_vae_config_rather_than_train_a_gan():
+    with pytest.raises(ValueError, match="make_trainer"):
+        Trainer(SMALL)

@@ -106,7 +106,12 @@ def resolve_device(name: str) -> torch.device:
 class Trainer:
     """A GAN on a 2-D dataset or on images (MNIST), built from a TrainConfig."""
 
+    model = "gan"  # the TrainConfig.model this class trains (engine/models.py picks the class)
+
     def __init__(self, config: TrainConfig) -> None:
+        if config.model != self.model:  # a VAE config in a GAN Trainer would train a GAN
+            raise ValueError(f"model={config.model!r} is trained by another class: use "
+                             "playground.engine.models.make_trainer(config)")
         self.config = config
         self._build()
 

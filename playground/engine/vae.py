@@ -70,6 +70,7 @@ def build_encoder(cfg: TrainConfig) -> Encoder:
 class VaeTrainer(Trainer):
     """A Trainer whose ``step`` is one VAE update of encoder and decoder together."""
 
+    model = "vae"
     surface_kind = "density"
 
     def _build_discriminator(self) -> nn.Module:

@@ -184,7 +184,7 @@ def test_dcgan_hides_the_controls_it_ignores(page):
     assert page.is_visible("#g-width")  # a DCGAN's width is its channel count
     choose(page, "preset", "mode-collapse")
     wait_until(lambda: page.is_visible("#g-layers") and page.is_visible("#activation"),
-               timeout=30, what="the MLP's controls back")
+               timeout=60, what="the MLP's controls back")
 
 
 AXES = """() => {
