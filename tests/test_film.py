@@ -36,6 +36,25 @@ def test_a_2d_run_renders_an_animated_gif_whose_frames_differ():
     assert gif.convert("RGB").tobytes() != first  # the fakes moved
 
 
+def test_the_gif_shows_the_background_as_the_live_plot_does():
+    """Issue 14: the exported GIF had white frames; it now carries D's opinion behind the
+    points (purple where D says fake, green where it says real)."""
+    run = LiveRun("s", SMALL)
+    run.step(30)
+    (reel,) = run.reel()
+    step, frame = reel.frames[-1]
+    assert frame.surface.shape == (32, 32) and frame.surface.dtype.name == "uint8"
+    gif = Image.open(io.BytesIO(render_gif(reel)))
+    gif.seek(gif.n_frames - 1)
+    pixels = gif.convert("RGB")
+    corner = pixels.getpixel((250, 250))  # far from every point: pure background
+    assert corner != (255, 255, 255), corner
+    level = frame.surface[0, -1] / 255  # the bottom-right cell
+    expected_greener = level > 0.5
+    r, g, b = corner
+    assert (g > r) == expected_greener, (corner, level)
+
+
 def test_an_mnist_run_films_its_digit_grid():
     run = LiveRun("s", TrainConfig(dataset="mnist", architecture="dcgan", g_width=8, d_width=8,
                                    noise_dim=16, batch_size=16, eval_samples=200))

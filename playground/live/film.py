@@ -37,6 +37,19 @@ class Film:
 
 
 @dataclass(frozen=True)
+class PointsFrame:
+    """One 2-D frame: the fake points and the background (D's opinion, a critic's score
+    scaled to this frame's range, or a VAE's density) as uint8 0 = fake .. 255 = real."""
+
+    fake: np.ndarray  # (FILM_POINTS, 2) float16
+    surface: np.ndarray  # (FILM_SURFACE, FILM_SURFACE) uint8, row = y
+
+
+FILM_SURFACE = 32  # background cells per side: 1 KB a frame, upscaled smoothly in the GIF
+FAKE_TINT, MIDDLE_TINT, REAL_TINT = (214, 184, 221), (247, 247, 247), (166, 219, 160)
+
+
+@dataclass(frozen=True)
 class FilmReel:
     """What the web process needs to render: the frames, plus the real points and plot range
     for 2-D runs."""
@@ -57,9 +70,11 @@ def render_gif(reel: FilmReel, frame_ms: int = 80) -> bytes:
         if isinstance(frame, bytes):  # a PNG digit grid
             picture = Image.open(io.BytesIO(frame)).convert("RGB").resize((SIZE, SIZE))
         else:
-            picture = Image.new("RGB", (SIZE, SIZE), "white")
+            fake = frame.fake if isinstance(frame, PointsFrame) else frame
+            picture = (_background(frame.surface) if isinstance(frame, PointsFrame)
+                       else Image.new("RGB", (SIZE, SIZE), "white"))
             draw = ImageDraw.Draw(picture)
-            for points, colour in ((reel.real, REAL_RGB), (frame, FAKE_RGB)):
+            for points, colour in ((fake, FAKE_RGB), (reel.real, REAL_RGB)):  # real on top
                 for x, y in _to_pixels(np.asarray(points, np.float32), reel.bounds):
                     draw.rectangle((x - 1, y - 1, x + 1, y + 1), fill=colour)
         ImageDraw.Draw(picture).text((4, 4), f"step {step:,}", fill=(90, 90, 90))
@@ -68,6 +83,19 @@ def render_gif(reel: FilmReel, frame_ms: int = 80) -> bytes:
     pictures[0].save(out, format="GIF", save_all=True, append_images=pictures[1:],
                      duration=frame_ms, loop=0, optimize=False)
     return out.getvalue()
+
+
+def _background(surface: np.ndarray):
+    """The frame's surface as the live plot colours it (purple: fake, white, green: real),
+    upscaled smoothly to the GIF's size, y growing upwards."""
+    from PIL import Image
+
+    level = np.asarray(surface, np.float32)[::-1] / 255.0  # row 0 is the bottom of the plot
+    low = np.clip(1.0 - 2.0 * level, 0.0, 1.0)[..., None]  # weight of the "fake" tint
+    high = np.clip(2.0 * level - 1.0, 0.0, 1.0)[..., None]  # weight of the "real" tint
+    rgb = (low * FAKE_TINT + high * REAL_TINT + (1.0 - low - high) * MIDDLE_TINT)
+    image = Image.fromarray(np.rint(rgb).astype(np.uint8), "RGB")
+    return image.resize((SIZE, SIZE), Image.BILINEAR)
 
 
 def _to_pixels(points: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:

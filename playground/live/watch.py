@@ -20,7 +20,7 @@ import torch
 
 from playground.engine.png import encode_png, image_grid
 from playground.engine.trainer import Trainer
-from playground.live.film import FILM_DIGITS, FILM_POINTS
+from playground.live.film import FILM_DIGITS, FILM_POINTS, FILM_SURFACE, PointsFrame
 from playground.live.snapshot import Snapshot, ViewOptions, frozen
 
 FAKE_POINTS = 1000  # drawn fake points (the metrics use the full eval batch)
@@ -66,8 +66,16 @@ class PointsWatch:
         return None  # nothing to spread over steps: a row's metrics take ~1 ms
 
     def film_frame(self) -> object:
+        """The fakes and the background, small (the GIF shows what the live plot shows)."""
         trainer = self.trainer
-        return trainer.generate(trainer.eval_noise[:FILM_POINTS]).astype(np.float16)
+        fake = trainer.generate(trainer.eval_noise[:FILM_POINTS]).astype(np.float16)
+        if trainer.diverged:
+            return PointsFrame(fake, np.full((FILM_SURFACE, FILM_SURFACE), 128, np.uint8))
+        surface = np.nan_to_num(trainer.surface(FILM_SURFACE), nan=0.5)
+        if trainer.surface_kind == "critic":  # no fixed scale: this frame's range
+            low, high = float(surface.min()), float(surface.max())
+            surface = (surface - low) / (high - low) if high > low else surface * 0 + 0.5
+        return PointsFrame(fake, np.clip(np.rint(surface * 255), 0, 255).astype(np.uint8))
 
     def film_real(self) -> np.ndarray | None:
         return self.trainer.eval_real[:FILM_POINTS].astype(np.float16)
