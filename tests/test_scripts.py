@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import sys
+import threading
 import urllib.request
 
 import pytest
@@ -28,7 +29,11 @@ def call(path: str, method: str = "GET", accept: bytes = b"") -> tuple[list, boo
 
     scope = {"type": "http", "path": path, "method": method,
              "headers": [(b"accept-encoding", accept)] if accept else []}
-    asyncio.run(PlotlyScript(app)(scope, receive, send))
+    # Its own thread: the browser tests' session-wide Playwright keeps an event loop running
+    # in the main thread, and asyncio.run refuses to nest in it.
+    worker = threading.Thread(target=asyncio.run, args=(PlotlyScript(app)(scope, receive, send),))
+    worker.start()
+    worker.join()
     return sent, bool(inner)
 
 
