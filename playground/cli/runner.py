@@ -20,6 +20,7 @@ import torch
 from playground import __version__
 from playground.engine.config import TrainConfig
 from playground.engine.kinds import kind_of
+from playground.engine.metric_names import STAGE_LOSSES
 from playground.engine.models import make_trainer
 from playground.engine.png import encode_png, image_grid
 from playground.engine.trainer import Trainer
@@ -30,7 +31,8 @@ STEP_COLUMNS = ("step", "wall_s", "d_loss", "g_loss", "d_grad_norm", "g_grad_nor
 
 def history_columns(config: TrainConfig) -> tuple[str, ...]:
     """history.csv's columns: the step's numbers, then every metric this kind of run has."""
-    return STEP_COLUMNS + kind_of(config.dataset).metric_names(config)
+    stages = STAGE_LOSSES if config.architecture == "stacked" else ()
+    return STEP_COLUMNS + kind_of(config.dataset).metric_names(config) + stages
 
 
 @dataclass
@@ -69,6 +71,7 @@ def train_run(
                 "wasserstein": stats.wasserstein,
             }
             row.update(_history_metrics(trainer, history_columns(config)))
+            row.update(trainer.extra_losses())  # a stacked GAN's stage losses
             history.append(row)
         if stats.diverged:
             break

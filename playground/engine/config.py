@@ -20,7 +20,7 @@ NOISE_KINDS = ("gaussian", "uniform")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "gelu", "sigmoid")
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 DEVICES = ("auto", "cpu", "cuda")
-ARCHITECTURES = ("mlp", "dcgan")  # dcgan: conv nets, image datasets only
+ARCHITECTURES = ("mlp", "dcgan", "stacked")  # conv nets (dcgan, two-stage stacked): images only
 MODELS = ("gan", "vae")  # vae: G's nets are the decoder, D's the encoder (engine/vae.py)
 MAX_CUSTOM_POINTS = 2000
 MAX_PARAMETERS = 20_000_000  # per network
@@ -371,10 +371,14 @@ def validate(cfg: TrainConfig) -> None:
     if not is_image_dataset(cfg.dataset):
         if cfg.architecture != "mlp":
             raise ConfigError("architecture", cfg.architecture,
-                              "mlp for 2-D data (dcgan is for image datasets such as mnist)")
+                              "mlp for 2-D data (dcgan and stacked are for image datasets such "
+                              "as mnist)")
         if cfg.conditional:
             raise ConfigError("conditional", cfg.conditional,
                               "false for 2-D data (a conditional GAN needs labelled images)")
+    if cfg.architecture == "stacked" and (cfg.model != "gan" or cfg.noise_dim < 2):
+        raise ConfigError("architecture", cfg.architecture,
+                          "stacked only for a GAN with noise_dim >= 2 (each stage takes half)")
     if cfg.model == "vae" and cfg.conditional:
         raise ConfigError("conditional", cfg.conditional,
                           "false for a VAE (the conditional model here is the cGAN)")
@@ -414,7 +418,7 @@ def _parameter_estimate(cfg: TrainConfig, net: str) -> int:
 
     layers, width = getattr(cfg, f"{net}_layers"), getattr(cfg, f"{net}_width")
     data_dim = 784 if is_image_dataset(cfg.dataset) else 2
-    if cfg.architecture == "dcgan":  # 7x7 → 14x14 → 28x28 with 2w and w channels, 4x4 kernels
+    if cfg.architecture in ("dcgan", "stacked"):  # 7x7 → 14x14 → 28x28, 2w and w channels
         if net == "g":
             return cfg.noise_dim * 2 * width * 49 + 2 * width * width * 16 + width * 16
         return 16 * width + 32 * width * width + 98 * width

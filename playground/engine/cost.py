@@ -65,6 +65,11 @@ def per_sample(config: TrainConfig) -> tuple[int, int, int, int]:
     if config.architecture == "dcgan":
         (mg, ag), (md, ad) = _dcgan(config, "g"), _dcgan(config, "d")
         return mg, md, ag, ad
+    if config.architecture == "stacked":  # a DCGAN-sized stage 1 and judge, plus stage 2's
+        (mg, ag), (md, ad) = _dcgan(config, "g"), _dcgan(config, "d")  # three 3x3 convs at
+        w = max(8, config.g_width // 2)  # 28x28 and the coarse judge (a quarter of the fine)
+        stage2 = (2 * w + w * w + w) * 9 * 784
+        return mg + stage2, md + md // 4, ag + 2 * w * 784, ad + ad // 4
     data = 784 if config.dataset == "mnist" else 2
     labels = 10 if config.conditional else 0
     mg, ag = _mlp(config.noise_dim + labels, config.g_layers, config.g_width, data)

@@ -7,3 +7,4 @@ POINT_METRICS = MODE_METRICS + GRID_METRICS  # 2-D data
 IMAGE_METRICS = ("classes_covered", "class_kl", "mean_confidence", "fid_classifier",
                  "is_classifier")
 CONDITIONAL_METRICS = ("label_accuracy", "worst_digit_accuracy")  # a cGAN's, besides
+STAGE_LOSSES = ("stage1_d_loss", "stage1_g_loss", "stage2_d_loss", "stage2_g_loss")  # stacked

@@ -87,7 +87,7 @@ def plan_change(old: TrainConfig, new: TrainConfig) -> ApplyResult:
 
 def _critic_shape(cfg: TrainConfig) -> bool | None:
     """What of D's structure the loss decides: batch norm in a DCGAN critic (None: nothing)."""
-    if cfg.architecture != "dcgan":  # config validation: dcgan is for images only
+    if cfg.architecture not in ("dcgan", "stacked"):  # conv critics: images only
         return None
     from playground.engine.image_nets import critic_batch_norm
 
@@ -109,8 +109,11 @@ class Trainer:
     model = "gan"  # the TrainConfig.model this class trains (engine/models.py picks the class)
 
     def __init__(self, config: TrainConfig) -> None:
-        if config.model != self.model:  # a VAE config in a GAN Trainer would train a GAN
-            raise ValueError(f"model={config.model!r} is trained by another class: use "
+        from playground.engine.models import trainer_class
+
+        if trainer_class(config) is not type(self):  # e.g. a VAE config in a GAN Trainer
+            raise ValueError(f"model={config.model!r}, architecture={config.architecture!r} "
+                             "is trained by another class: use "
                              "playground.engine.models.make_trainer(config)")
         self.config = config
         self._build()
@@ -124,8 +127,8 @@ class Trainer:
         self.sampler = make_sampler(cfg.dataset, cfg.data_std, cfg.custom_points)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
-            self.generator = build_generator(cfg).to(self.device)
-            self.discriminator = self._build_discriminator().to(self.device)
+            self.generator = self.generator_net(cfg).to(self.device)
+            self.discriminator = self.discriminator_net(cfg).to(self.device)
         # Listed once: Module.parameters() walks the module tree every call, which cost ~0.1 ms
         # a step on the 2-D nets (a twentieth of a step) when the norms asked for it each time.
         self._g_params = list(self.generator.parameters())
@@ -139,9 +142,19 @@ class Trainer:
         self.diverged = False
         self.last_stats: StepStats | None = None
 
-    def _build_discriminator(self) -> torch.nn.Module:
-        """D (a VAE puts its encoder in this slot)."""
-        return build_discriminator(self.config)
+    @classmethod
+    def generator_net(cls, config: TrainConfig) -> torch.nn.Module:
+        """The net in G's slot (a stacked GAN's two stages, a VAE's decoder)."""
+        return build_generator(config)
+
+    @classmethod
+    def discriminator_net(cls, config: TrainConfig) -> torch.nn.Module:
+        """The net in D's slot (a stacked GAN's two judges, a VAE's encoder)."""
+        return build_discriminator(config)
+
+    def extra_losses(self) -> dict[str, float]:
+        """Losses beyond D's and G's that the curves and history show (none for a GAN)."""
+        return {}
 
     def _make_eval_batch(self) -> None:
         """A fixed noise batch and real batch, so frames and metrics compare like with like."""

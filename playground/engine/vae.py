@@ -73,8 +73,9 @@ class VaeTrainer(Trainer):
     model = "vae"
     surface_kind = "density"
 
-    def _build_discriminator(self) -> nn.Module:
-        return build_encoder(self.config)
+    @classmethod
+    def discriminator_net(cls, config: TrainConfig) -> nn.Module:
+        return build_encoder(config)
 
     def step(self, train_d: bool = True, train_g: bool = True) -> StepStats:
         """One ELBO step: Step D updates only the encoder, Step G only the decoder."""

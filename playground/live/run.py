@@ -15,6 +15,7 @@ import numpy as np
 
 from playground.engine.checkpoint import checkpoint_bytes, load_checkpoint
 from playground.engine.config import TrainConfig
+from playground.engine.metric_names import STAGE_LOSSES
 from playground.engine.models import make_trainer
 from playground.engine.trainer import ApplyResult, Trainer
 from playground.live.film import Film, FilmReel
@@ -211,6 +212,8 @@ class LiveRun:
             "wasserstein": stats.wasserstein if stats and stats.wasserstein is not None
             else np.nan,
             **{key: _num(self.last_metrics.get(key)) for key in METRIC_KEYS},
+            **{key: np.nan for key in STAGE_LOSSES},
+            **trainer.extra_losses(),  # a stacked GAN's stage losses
         }
         for key in HISTORY_KEYS:
             self.history[key].append(row[key])

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from playground.engine.config import TrainConfig
+from playground.engine.metric_names import STAGE_LOSSES
 
 METRIC_KEYS = (  # what the curves can show; a run records NaN for those it lacks
     "modes_covered",
@@ -25,7 +26,8 @@ METRIC_KEYS = (  # what the curves can show; a run records NaN for those it lack
     "fid_classifier",
     "is_classifier",
 )
-HISTORY_KEYS = ("step", "d_loss", "g_loss", "wasserstein", *METRIC_KEYS)
+# A stacked GAN's stage losses too (NaN for every other run).
+HISTORY_KEYS = ("step", "d_loss", "g_loss", "wasserstein", *METRIC_KEYS, *STAGE_LOSSES)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Snapshot:
     arrows: np.ndarray | None = None  # (a, 2) push directions at fake[:a]
     manifold: np.ndarray | None = None  # (lines, points, 2)
     digit_grid: np.ndarray | None = None  # images: uint8 (H, W) grid from fixed noise
+    coarse_grid: np.ndarray | None = None  # a stacked GAN's stage-1 (14x14) grid, same noise
     grid_rows: tuple[int, ...] = ()  # cGAN: the digit each grid row shows
     data_note: str = ""  # images: which data it trains on (e.g. only the 10k test set)
     faulted: bool = False  # the worker caught an error in this run: paused until Reset

@@ -170,10 +170,17 @@ class ImagesWatch:
         if trainer.config.conditional:
             rows = tuple(sorted(set(view.digits))) or tuple(range(10))
             labels = torch.tensor(rows, device=trainer.device).repeat_interleave(GRID_COLUMNS)
-            images = trainer.generate(noise[:GRID_COLUMNS].repeat(len(rows), 1), labels)
+            noise = noise[:GRID_COLUMNS].repeat(len(rows), 1)
+            images = trainer.generate(noise, labels)
         else:
-            rows = ()
-            images = trainer.generate(noise[: GRID_COLUMNS * GRID_COLUMNS])
+            rows, labels = (), None
+            noise = noise[: GRID_COLUMNS * GRID_COLUMNS]
+            images = trainer.generate(noise)
+        coarse = None
+        stages = getattr(trainer, "stage_images", None)  # a stacked GAN: both stages' grids
+        if stages is not None:
+            coarse = image_grid(stages(noise[: len(images)], labels)[0].numpy(),
+                                columns=GRID_COLUMNS)
         empty = np.zeros((0, 2), np.float32)
         return Snapshot(
             **common,
@@ -181,6 +188,7 @@ class ImagesWatch:
             fake=frozen(empty),
             surface=frozen(np.zeros((1, 1), np.float32)),
             digit_grid=image_grid(images, columns=GRID_COLUMNS),
+            coarse_grid=coarse,
             grid_rows=rows,
         )
 

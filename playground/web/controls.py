@@ -64,7 +64,8 @@ def kind_defaults(dataset: str) -> TrainConfig:
 # Controls a DCGAN does not use: its depth is fixed and its activations are ReLU/LeakyReLU
 # (engine/image_nets.py); shown, they would only reset the run.
 UNUSED_BY_ARCHITECTURE = MappingProxyType(
-    {"dcgan": frozenset({"g_layers", "d_layers", "activation"})})
+    {"dcgan": frozenset({"g_layers", "d_layers", "activation"}),
+     "stacked": frozenset({"g_layers", "d_layers", "activation"})})
 
 
 HIDEABLE_CONTROLS = frozenset().union(*UNUSED_BY_ARCHITECTURE.values())

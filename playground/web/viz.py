@@ -224,6 +224,17 @@ def samples_figure(snap: Snapshot, title: str = "", height: int = 520,
         "title": {"text": title} if title else None,
         "plot_bgcolor": "#ffffff",
     }
+    if snap.coarse_grid is not None:
+        rows_px, cols_px = snap.coarse_grid.shape
+        layout["xaxis3"] = {"domain": [0, 0.48], "range": [-0.5, cols_px - 0.5],
+                            "visible": False, "constrain": "domain", "anchor": "y3"}
+        layout["yaxis3"] = {"domain": [0.3, 1], "range": [rows_px - 0.5, -0.5],
+                            "visible": False, "scaleanchor": "x3", "constrain": "domain",
+                            "anchor": "x3"}
+        annotations.extend(
+            {"text": text, "xref": "paper", "yref": "paper", "x": x, "y": 0.29,
+             "yanchor": "top", "showarrow": False, "font": {"size": 11}}
+            for text, x in (("stage 1: 14x14", 0.24), ("stage 2: 28x28 (the output)", 0.75)))
     return {"data": traces, "layout": layout}
 
 
@@ -252,6 +263,12 @@ def curve_panels(snap: Snapshot) -> list[tuple]:
     if snap.config.model == "vae":  # its two loss terms, where a GAN has D's and G's losses
         panels[0] = ("losses", None, ("d_loss", "reconstruction", "#d95f02"),
                      ("g_loss", "KL (× beta in the loss)", FAKE_COLOUR))
+    if snap.config.architecture == "stacked":  # each stage's losses, as the two grids
+        panels[0] = ("stage losses", None,
+                     ("stage1_d_loss", "stage 1 D loss", "#fdae6b"),
+                     ("stage1_g_loss", "stage 1 G loss", "#c2a5cf"),
+                     ("stage2_d_loss", "stage 2 D loss", "#d95f02"),
+                     ("stage2_g_loss", "stage 2 G loss", FAKE_COLOUR))
     if snap.critic and np.isfinite(snap.history["wasserstein"]).any():
         panels[0] = panels[0] + (("wasserstein", "Wasserstein estimate", "#666666"),)
     return panels
@@ -321,6 +338,13 @@ def images_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[st
          "x": [-0.5, 9.5], "y": [0.1, 0.1], "xaxis": "x2", "yaxis": "y2",
          "line": {"color": REAL_COLOUR, "dash": "dash", "width": 2}, "hoverinfo": "skip"},
     ]
+    left = 0.0
+    if snap.coarse_grid is not None:  # a stacked GAN: stage 1's 14x14 grid left of stage 2's
+        left = 0.5
+        coarse = snap.coarse_grid
+        traces.insert(1, {"type": "image", "name": "stage 1 (14x14)",
+                          "source": png_data_uri(coarse), "xaxis": "x3", "yaxis": "y3",
+                          "hoverinfo": "skip"})
     cell = (height_px - 2) / max(len(snap.grid_rows), 1)
     annotations = [
         {"x": 0, "y": 2 + cell * (i + 0.5), "xref": "x", "yref": "y", "text": f"<b>{d}</b>",
@@ -335,7 +359,7 @@ def images_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[st
         "uirevision": f"{snap.session_id}:{snap.config.dataset}:{title}",
         "height": height,
         "margin": {"l": 30, "r": 10, "t": 24 if title else 6, "b": 30},
-        "xaxis": {"domain": [0, 1], "range": [-0.5, width_px - 0.5], "visible": False,
+        "xaxis": {"domain": [left, 1], "range": [-0.5, width_px - 0.5], "visible": False,
                   "constrain": "domain"},
         "yaxis": {"domain": [0.3, 1], "range": [height_px - 0.5, -0.5], "visible": False,
                   "scaleanchor": "x", "constrain": "domain"},
@@ -349,6 +373,17 @@ def images_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[st
         "annotations": annotations,
         "plot_bgcolor": "#ffffff",
     }
+    if snap.coarse_grid is not None:
+        rows_px, cols_px = snap.coarse_grid.shape
+        layout["xaxis3"] = {"domain": [0, 0.48], "range": [-0.5, cols_px - 0.5],
+                            "visible": False, "constrain": "domain", "anchor": "y3"}
+        layout["yaxis3"] = {"domain": [0.3, 1], "range": [rows_px - 0.5, -0.5],
+                            "visible": False, "scaleanchor": "x3", "constrain": "domain",
+                            "anchor": "x3"}
+        annotations.extend(
+            {"text": text, "xref": "paper", "yref": "paper", "x": x, "y": 0.29,
+             "yanchor": "top", "showarrow": False, "font": {"size": 11}}
+            for text, x in (("stage 1: 14x14", 0.24), ("stage 2: 28x28 (the output)", 0.75)))
     return {"data": traces, "layout": layout}
 
 
