@@ -157,6 +157,8 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
             c["loss_info"] = gr.Markdown(loss_text(default.loss))
             c["n_critic"] = gr.Slider(1, 10, default.n_critic, step=1,
                                       label="D steps per G step (n_critic)")
+            c["g_steps"] = gr.Slider(1, 10, default.g_steps, step=1, elem_id="g-steps",
+                                     label="G steps per iteration (k)")
             c["gp_lambda"] = gr.Number(default.gp_lambda, label="gradient penalty λ (wgan-gp)",
                                        elem_id="gp-lambda")
             c["clip"] = gr.Number(default.clip, label="weight clip c (wgan)")
