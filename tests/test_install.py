@@ -62,6 +62,9 @@ def test_the_wheel_holds_every_module_and_data_file(root, installed):
     assert modules <= names, sorted(modules - names)
     presets = {f"playground/preset_files/{p.name}" for p in (root / "presets").glob("*.json")}
     assert presets and presets <= names, sorted(presets - names)
+    films = {f"playground/preset_files/films/{p.name}"
+             for p in (root / "presets" / "films").glob("*.npz")}
+    assert films and films <= names, sorted(films - names)  # the films a visitor sees first
     for data in ("playground/engine/weights/mnist_lenet.pt",
                  "playground/web/static/live_plot.js",
                  "playground/engine/data/mnist_t10k/t10k-images-idx3-ubyte.gz",

@@ -122,6 +122,7 @@ class TrainConfig:
     betas_g: tuple[float, float] = (0.5, 0.9)
     betas_d: tuple[float, float] = (0.5, 0.9)
     n_critic: int = 1
+    g_steps: int = 1  # G updates per iteration (GAN Lab's "k G steps"), after the D updates
     gp_lambda: float = 0.1
     clip: float = 0.01
     # Levers for sharper, steadier samples (engine/ema.py; README "Levers"). 0 = off.
@@ -220,6 +221,7 @@ _INT_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType({
     "d_layers": (1, 16),
     "d_width": (1, 4096),
     "n_critic": (1, 100),
+    "g_steps": (1, 100),
     "log_every": (1, 10_000_000),
     "eval_samples": (100, 100_000),
     "lr_half_life": (0, 10_000_000),

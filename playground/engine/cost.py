@@ -85,7 +85,7 @@ def step_macs(config: TrainConfig) -> float:
     d_passes = 3 if config.loss == "wgan-gp" else 2
     d_update = mg + 3 * md * d_passes
     g_update = 3 * mg + 3 * md
-    return config.batch_size * (config.n_critic * d_update + g_update)
+    return config.batch_size * (config.n_critic * d_update + config.g_steps * g_update)
 
 
 def estimate(config: TrainConfig) -> Cost:

@@ -1,8 +1,8 @@
 """Trainer: one GAN run, stepped by the caller. No threads, no UI, no I/O.
 
 It owns the networks, the optimisers and every random number generator, so the same config
-gives the same run. ``step()`` does ``n_critic`` discriminator updates and one generator update
-and reports what happened; a NaN or infinite loss stops the run (``diverged``) instead of
+gives the same run. ``step()`` does ``n_critic`` discriminator updates and ``g_steps`` generator
+updates and reports what happened; a NaN or infinite loss stops the run (``diverged``) instead of
 raising, because a playground user *will* set the learning rate to 5.
 """
 
@@ -211,7 +211,8 @@ class Trainer:
         return self._d(x, labels)
 
     def step(self, train_d: bool = True, train_g: bool = True) -> StepStats:
-        """One iteration: ``n_critic`` D updates then one G update (either can be skipped)."""
+        """One iteration: ``n_critic`` D updates then ``g_steps`` G updates (either can be
+        skipped)."""
         if self.diverged:
             assert self.last_stats is not None
             return self.last_stats
@@ -227,9 +228,10 @@ class Trainer:
             for _ in range(cfg.n_critic):
                 d_loss, d_norm, wasserstein = self._discriminator_update(loss)
         if train_g:
-            g_loss, g_norm = self._generator_update(loss)
-            if self.g_average is not None:
-                self.g_average.update(self.generator)
+            for _ in range(cfg.g_steps):
+                g_loss, g_norm = self._generator_update(loss)
+                if self.g_average is not None:
+                    self.g_average.update(self.generator)
         values = torch.stack([d_loss.detach(), g_loss.detach(), d_norm, g_norm]).tolist()
         w = None if wasserstein is None or not loss.critic else float(wasserstein)
         diverged = not all(np.isfinite(values)) or (w is not None and not np.isfinite(w))

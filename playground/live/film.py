@@ -105,3 +105,44 @@ def _to_pixels(points: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
     scaled[:, 1] = SIZE - 1 - scaled[:, 1]  # y grows upwards in the plot
     inside = ((scaled >= 0) & (scaled < SIZE)).all(axis=1)
     return np.rint(scaled[inside]).astype(int)
+
+
+def thin_reel(reel: FilmReel, frames: int, points: int) -> FilmReel:
+    """At most ``frames`` 2-D frames spread evenly over the reel (the first and the last
+    kept), each with at most ``points`` fakes, and ``points`` real points: a film small enough
+    to ship with a preset."""
+    kept = [frame for frame in reel.frames if isinstance(frame[1], PointsFrame)]
+    if len(kept) > frames:
+        picks = np.unique(np.rint(np.linspace(0, len(kept) - 1, frames)).astype(int))
+        kept = [kept[i] for i in picks]
+    small = [(step, PointsFrame(frame.fake[:points], frame.surface)) for step, frame in kept]
+    real = None if reel.real is None else reel.real[:points]
+    return FilmReel(small, real, reel.bounds)
+
+
+def save_reel(reel: FilmReel, path: object, config_json: str) -> None:
+    """A 2-D reel as a compressed .npz with the config it was trained from (the page shows a
+    shipped film only while the run has exactly that config)."""
+    frames = [frame for _, frame in reel.frames]
+    if not frames or not all(isinstance(f, PointsFrame) for f in frames):
+        raise ValueError("only a 2-D reel with frames can be saved")
+    np.savez_compressed(
+        path, steps=np.array([step for step, _ in reel.frames], np.int64),
+        fake=np.stack([f.fake for f in frames]).astype(np.float16),
+        surface=np.stack([f.surface for f in frames]).astype(np.uint8),
+        real=np.asarray(reel.real if reel.real is not None else np.zeros((0, 2)), np.float16),
+        bounds=np.asarray(reel.bounds, np.float64), config=np.array(config_json))
+
+
+def load_reel(path: object) -> tuple[FilmReel, str]:
+    """The reel and config JSON that ``save_reel`` wrote; ValueError if the file is not one."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            steps, fake, surface = data["steps"], data["fake"], data["surface"]
+            real, bounds, config = data["real"], data["bounds"], str(data["config"])
+    except (OSError, KeyError, ValueError) as exc:
+        raise ValueError(f"not a film file: {exc}") from exc
+    if not (len(steps) == len(fake) == len(surface)) or fake.ndim != 3 or bounds.shape != (2,):
+        raise ValueError("not a film file: its arrays do not fit together")
+    frames = [(int(s), PointsFrame(f, m)) for s, f, m in zip(steps, fake, surface, strict=True)]
+    return FilmReel(frames, real, (float(bounds[0]), float(bounds[1]))), config

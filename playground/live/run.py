@@ -74,6 +74,7 @@ class LiveRun:
         self._rate_window: list[tuple[float, int]] = []
         self._last_drawn: tuple | None = None
         self.reached_planned_steps = False
+        self.last_phase = ""  # what the last step trained (the page's overview lights it)
 
     @property
     def steps_done(self) -> int:
@@ -152,6 +153,7 @@ class LiveRun:
 
     def _one_step(self, train_d: bool = True, train_g: bool = True) -> bool:
         stats = self.trainer.step(train_d, train_g)
+        self.last_phase = ("D" if train_d else "") + ("G" if train_g else "")
         if stats.diverged:
             self.playing = False
             self.message = (
@@ -268,6 +270,7 @@ class LiveRun:
             modes_total=int(self.last_metrics.get("modes_total") or 0),
             created=time.time(),
             data_note=trainer.sampler.note,
+            phase=self.last_phase,
         )
 
 

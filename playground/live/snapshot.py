@@ -70,6 +70,7 @@ class Snapshot:
     data_note: str = ""  # images: which data it trains on (e.g. only the 10k test set)
     faulted: bool = False  # the worker caught an error in this run: paused until Reset
     surface_kind: str = "discriminator"  # or "critic" (no fixed scale), "density" (a VAE)
+    phase: str = ""  # what the last step trained: "DG", "D" (Step D), "G" (Step G); "" none
 
 
 def frozen(array: np.ndarray | None) -> np.ndarray | None:

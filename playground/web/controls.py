@@ -35,6 +35,7 @@ CONTROL_FIELDS = (
     "activation",
     "loss",
     "n_critic",
+    "g_steps",
     "gp_lambda",
     "clip",
     "model",

@@ -31,6 +31,22 @@ CSS = """
 #play-bar {align-items: flex-end; gap: 8px;}
 #play-bar button {min-height: 40px; padding: 6px 10px;}
 #message:empty, #message .prose:empty {display: none;}
+/* The model overview (web/overview.py) beside the status text; lit: what the last step trained */
+.gp-overview-row {display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center;}
+#overview {flex: 0 1 540px; min-width: 0;}
+.gp-overview-row > .gp-status {flex: 1 1 320px;}
+#overview svg {width: 100%; height: auto; display: block;}
+#overview .gp-node {cursor: pointer;}
+#overview .gp-node rect {fill: #f4f4f7; stroke: #b9b9c6; stroke-width: 1.2;}
+#overview .gp-node.g-net rect {fill: #efe3f4;}
+#overview .gp-node.d-net rect {fill: #e3f2e6;}
+#overview .gp-node.lit rect {fill: #fff3c4; stroke: #e0a100; stroke-width: 2.4;}
+#overview .gp-node:hover rect {stroke: #555;}
+#overview text {font: 11px sans-serif; fill: #333; pointer-events: none;}
+#overview text.name {font-weight: bold; font-size: 12px;}
+#overview .edge {stroke: #999; stroke-width: 1.5; fill: none;}
+#overview .edge.lit {stroke: #e0a100; stroke-width: 3;}
+.gp-flash {outline: 3px solid #e0a100; outline-offset: 4px;}
 @media (max-width: 640px) {
   #play-bar > .form:has(#preset) {flex: 1 1 100% !important; min-width: 100% !important;}
   .gp-intro p {display: none;}  /* the title stays; the plot's legend says the colours */
@@ -51,6 +67,15 @@ PAGE_JS = """() => {
       ? box.closest('.block') : null;
     if (event.key === 'Enter' && block && block.querySelector('input[type=range]')) box.blur();
   }, true);
+  // A box of the model overview (web/overview.py) scrolls to that part's controls.
+  document.addEventListener('click', (event) => {
+    const node = event.target.closest && event.target.closest('#overview [data-go]');
+    const target = node && document.getElementById(node.dataset.go);
+    if (!target) return;
+    target.scrollIntoView({behavior: 'smooth', block: 'center'});
+    target.classList.add('gp-flash');
+    setTimeout(() => target.classList.remove('gp-flash'), 1500);
+  });
 }"""
 
 
@@ -127,7 +152,7 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
     """The knobs, in GAN Lab's left-to-right order: data/noise → G → D → loss."""
     c: dict[str, Any] = {}
     with gr.Row(equal_height=False):
-        with gr.Column(min_width=220):
+        with gr.Column(min_width=220, elem_id="controls-data"):
             gr.Markdown("**Data and noise**")
             c["dataset"] = gr.Dropdown(list(DATASET_NAMES), value=default.dataset, label="dataset",
                                        info="custom = your drawn points", elem_id="dataset")
@@ -142,21 +167,23 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
                                   label="noise distribution")
             c["noise_dim"] = gr.Slider(1, 64, default.noise_dim, step=1, label="noise dimensions")
             c["seed"] = gr.Number(default.seed, precision=0, label="seed", elem_id="seed")
-        with gr.Column(min_width=220):
+        with gr.Column(min_width=220, elem_id="controls-g"):
             _network_controls(c, "g", "Generator", default)
             c["activation"] = gr.Dropdown(list(ACTIVATIONS), value=default.activation,
                                           label="activation (G and D)", elem_id="activation")
-        with gr.Column(min_width=220):
+        with gr.Column(min_width=220, elem_id="controls-d"):
             _network_controls(c, "d", "Discriminator", default)
             c["spectral_norm"] = gr.Checkbox(default.spectral_norm,
                                              label="spectral normalisation")
-        with gr.Column(min_width=220):
+        with gr.Column(min_width=220, elem_id="controls-loss"):
             gr.Markdown("**Loss**")
             c["loss"] = gr.Dropdown(list(LOSSES), value=default.loss, label="loss",
                                     elem_id="loss")
             c["loss_info"] = gr.Markdown(loss_text(default.loss))
             c["n_critic"] = gr.Slider(1, 10, default.n_critic, step=1,
                                       label="D steps per G step (n_critic)")
+            c["g_steps"] = gr.Slider(1, 10, default.g_steps, step=1, elem_id="g-steps",
+                                     label="G steps per iteration (k)")
             c["gp_lambda"] = gr.Number(default.gp_lambda, label="gradient penalty λ (wgan-gp)",
                                        elem_id="gp-lambda")
             c["clip"] = gr.Number(default.clip, label="weight clip c (wgan)")

@@ -51,7 +51,9 @@ from playground.web.layout import (
     status_html,
 )
 from playground.web.outcome import Outcome, Updates
+from playground.web.overview import overview_status
 from playground.web.play_tab import build_play_tab
+from playground.web.replay import wire_replay
 from playground.web.scripts import PlotlyScript
 from playground.web.tab_state import TabViews
 from playground.web.viz import critic_range, curves_figure, live_figure
@@ -215,9 +217,10 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             if not shown.is_new(snap.seq):
                 return {status: gr.skip()}  # nothing new (an empty dict is not one)
             scale = shown.critic_scale("", critic_range(snap))
-            return {live_plot: live_figure(snap, scale=scale),
+            held = shown.replay_holds(snap)  # the timeline shows a replayed frame
+            return {live_plot: gr.skip() if held else live_figure(snap, scale=scale),
                     curves: curves_figure([("", snap)]),
-                    status: status_html(snap, session.notice)}
+                    status: overview_status(snap, session.notice)}
 
         timer.tick(on_tick, [arrows, manifold, trails, digits], [live_plot, curves, status],
                    trigger_mode="once", concurrency_limit=None, show_progress="hidden",
@@ -343,6 +346,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             return load_into_session(config, request, "✓ config loaded: press Play").updates
 
         load_config.click(on_load_config, config_json, loaded_outputs, api_name="load_config")
+        wire_replay(tab, session_for, tab_view, full_message)
         with export_panel:
             build_export_panel(session_for, load_into_session, loaded_outputs, message)
 

@@ -13,7 +13,8 @@ from playground.engine.config import TrainConfig
 from playground.engine.kinds import kind_of
 from playground.presets import preset_names
 from playground.web.controls import DEFAULT_PRESET
-from playground.web.layout import build_controls, plot_element, preset_text, status_html
+from playground.web.layout import build_controls, plot_element, preset_text
+from playground.web.overview import overview_status
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class PlayTab:
     load_config: Any
     share: Any
     export_panel: Any
+    timeline: Any
+    watch_film: Any
 
 
 def build_play_tab(default: TrainConfig) -> PlayTab:
@@ -69,11 +72,16 @@ def build_play_tab(default: TrainConfig) -> PlayTab:
                            min_width=100)
     with gr.Accordion("About this preset", open=False, elem_id="preset-box"):
         preset_info = gr.Markdown(preset_text(DEFAULT_PRESET), elem_id="preset-info")
-    status = gr.HTML(status_html(None), elem_id="status")
+    status = gr.HTML(overview_status(None), elem_id="status")
     message = gr.Markdown("", elem_id="message")
     with gr.Row():
         with gr.Column(scale=5, min_width=420):
             live_plot = plot_element("live-plot", drawable=True)
+            with gr.Row(elem_id="replay-row"):
+                timeline = gr.Slider(0, 100, value=100, step=1, scale=5, elem_id="timeline",
+                                     label="timeline (% of the film): drag back to replay")
+                watch_film = gr.Button("▷ watch the film", elem_id="btn-watch-film", scale=1,
+                                       size="sm", min_width=120)
             with gr.Row(visible=not kind_of(default.dataset).is_image,
                         elem_id="points-view") as points_row:
                 arrows = gr.Checkbox(True, label="gradient arrows", elem_id="ov-arrows")
@@ -117,4 +125,4 @@ def build_play_tab(default: TrainConfig) -> PlayTab:
         train_drawn=train_drawn, clear_drawn=clear_drawn, images_row=images_row, digits=digits,
         curves=curves, controls=controls, loss_info=loss_info, dataset_info=dataset_info,
         config_json=config_json, load_config=load_config, share=share,
-        export_panel=export_panel)
+        export_panel=export_panel, timeline=timeline, watch_film=watch_film)

@@ -24,6 +24,23 @@ class TabView:
     # kind's nets to the new data.
     last_controls: tuple[Any, ...] | None = None
     critic_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # The timeline shows a film frame: (step, config) of the paused run it was shown over.
+    replay: tuple[int, Any] | None = None
+
+    def hold_replay(self, snap: Any) -> None:
+        """The live plot shows a replayed frame over the paused run ``snap``."""
+        self.replay = (snap.step, snap.config)
+
+    def replay_holds(self, snap: Any) -> bool:
+        """True while a replayed frame should stay in the live plot: the run is still paused
+        at the same step with the same config. Play, a Step or a new config ends the replay
+        (for good: the live view takes over)."""
+        if self.replay is None:
+            return False
+        if snap.playing or (snap.step, snap.config) != self.replay:
+            self.replay = None
+            return False
+        return True
 
     def is_new(self, seq: int) -> bool:
         """True (and remembered) if the snapshot ``seq`` has not been sent yet."""

@@ -1,0 +1,56 @@
+"""Replay in the page: a fresh preset's timeline scrubs its shipped film before any training,
+"watch the film" plays it, a trained run's timeline scrubs back through its own film while
+paused, and Play goes on from the live state."""
+
+import pytest
+
+from tests.browser.helpers import FAKE_X, REAL_POINTS, iteration, message, wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+
+def set_timeline(page, percent: int) -> None:
+    """Type a position into the timeline's number box and press Enter, as a user can."""
+    box = "#timeline input[type=number]"
+    page.fill(box, str(percent))
+    page.press(box, "Enter")
+
+
+def test_a_fresh_preset_shows_its_film_before_training(page, artifacts):
+    assert iteration(page) == 0
+    before = page.evaluate(FAKE_X)
+    set_timeline(page, 100)
+    wait_until(lambda: "pre-computed film: step 2,000" in message(page), timeout=20,
+               what=f"the preset's last film frame (message: {message(page)!r})")
+    late = page.evaluate(FAKE_X)
+    assert late != before  # the plot shows the trained G of the film, not step 0
+    assert page.evaluate(REAL_POINTS)  # with the real points on top
+    page.screenshot(path=artifacts / "60-replay-preset-film.png")
+    set_timeline(page, 0)
+    wait_until(lambda: "(frame 1 of" in message(page), timeout=20, what="the first frame")
+    assert page.evaluate(FAKE_X) != late
+    assert iteration(page) == 0  # nothing trained
+    page.click("#btn-watch-film")
+    wait_until(lambda: "frame 20 of 20" in message(page), timeout=30,
+               what=f"the film to play to its end (message: {message(page)!r})")
+    assert page.input_value("#timeline input[type=number]") == "100"
+    assert not page.js_errors, page.js_errors
+
+
+def test_scrub_back_through_a_run_then_play_goes_on(page, artifacts):
+    page.click("#btn-play")
+    wait_until(lambda: iteration(page) > 300, timeout=60, what="300 steps of training")
+    set_timeline(page, 0)  # scrubbing pauses the run
+    wait_until(lambda: "this run's film: step 10 " in message(page), timeout=20,
+               what=f"the run's first film frame (message: {message(page)!r})")
+    paused_at = iteration(page)
+    replayed = page.evaluate(FAKE_X)
+    page.wait_for_timeout(1500)  # the timer keeps ticking: the replayed frame must stay
+    assert page.evaluate(FAKE_X) == replayed
+    assert iteration(page) == paused_at
+    page.screenshot(path=artifacts / "61-replay-run-film.png")
+    page.click("#btn-play")
+    wait_until(lambda: iteration(page) > paused_at + 50, timeout=60, what="training to go on")
+    wait_until(lambda: page.evaluate(FAKE_X) != replayed, timeout=10, what="the live view")
+    assert page.input_value("#timeline input[type=number]") == "100"
+    assert not page.js_errors, page.js_errors
