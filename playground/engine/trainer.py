@@ -259,6 +259,13 @@ class Trainer:
             penalty = gradient_penalty(lambda x: self._score(x, labels), real, fake,
                                        self.noise_rng)
             total = value + cfg.gp_lambda * penalty
+        norm = self._descend_d(total, loss)
+        wasserstein = (d_real.mean() - d_fake.mean()).detach() if loss.critic else None
+        return total.detach(), norm, wasserstein
+
+    def _descend_d(self, total: torch.Tensor, loss: Loss) -> torch.Tensor:
+        """One optimiser step of D on ``total`` (then WGAN's weight clipping, if the loss
+        clips); D's gradient norm before the step. Every trainer's D update ends here."""
         self.opt_d.zero_grad(set_to_none=True)
         total.backward()
         norm = _grad_norm(self._d_params)
@@ -266,9 +273,8 @@ class Trainer:
         if loss.weight_clip:
             with torch.no_grad():
                 for p in self._d_params:
-                    p.clamp_(-cfg.clip, cfg.clip)
-        wasserstein = (d_real.mean() - d_fake.mean()).detach() if loss.critic else None
-        return total.detach(), norm, wasserstein
+                    p.clamp_(-self.config.clip, self.config.clip)
+        return norm
 
     def _generator_update(self, loss: Loss) -> tuple[torch.Tensor, torch.Tensor]:
         cfg = self.config

@@ -215,17 +215,6 @@ def samples_figure(snap: Snapshot, title: str = "", height: int = 520,
         "title": {"text": title} if title else None,
         "plot_bgcolor": "#ffffff",
     }
-    if snap.coarse_grid is not None:
-        rows_px, cols_px = snap.coarse_grid.shape
-        layout["xaxis3"] = {"domain": [0, 0.48], "range": [-0.5, cols_px - 0.5],
-                            "visible": False, "constrain": "domain", "anchor": "y3"}
-        layout["yaxis3"] = {"domain": [0.3, 1], "range": [rows_px - 0.5, -0.5],
-                            "visible": False, "scaleanchor": "x3", "constrain": "domain",
-                            "anchor": "x3"}
-        annotations.extend(
-            {"text": text, "xref": "paper", "yref": "paper", "x": x, "y": 0.29,
-             "yanchor": "top", "showarrow": False, "font": {"size": 11}}
-            for text, x in (("stage 1: 14x14", 0.24), ("stage 2: 28x28 (the output)", 0.75)))
     return {"data": traces, "layout": layout}
 
 
