@@ -23,6 +23,8 @@ ALLOWED_SHARED = {
                                                    "at import",
     "playground.engine.data.images._mnist": "lru_cache of the MNIST arrays: read-only data",
     "playground.engine.data.images._tensors": "lru_cache of MNIST as tensors per device: read-only",
+    "playground.web.replay.shipped_films": "lru_cache of the films shipped with the presets: read "
+                                           "once, never written, the same for every visitor",
 }
 IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), frozenset, range,
              types.MappingProxyType, Path, re.Pattern, types.ModuleType, types.FunctionType,
