@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import queue
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +21,9 @@ from playground.live.pair import LivePair
 from playground.live.run import LiveRun
 
 SLICE_S = 0.02  # training time per playing session before the next gets a turn
+# A run's step can be longer than a slice (an MNIST DCGAN step is ~50 ms): it still takes one
+# step a turn, so without a tally it would get 2.5x the CPU of a 2-D run beside it. Each run
+# earns SLICE_S of credit a round and pays the CPU its turn used; a run in debt sits rounds out.
 IDLE_WAIT_S = 0.05
 SLOW_WAIT_S = 0.01  # only slow-motion runs playing: check back soon, but don't spin
 
@@ -38,6 +42,7 @@ class WorkerLoop:
 
     def __init__(self, outbox: Any) -> None:
         self.runs: dict[str, p.Run] = {}
+        self.credit: dict[str, float] = {}  # CPU seconds each run may still use (see SLICE_S)
         self.outbox = outbox
         self.running = True
 
@@ -131,17 +136,24 @@ class WorkerLoop:
         ``between`` runs after each slice (the worker handles waiting commands there), so a
         Pause or a new learning rate waits for one slice, not for a round of every session: an
         MNIST step alone can take 60 ms, and a worker may hold several."""
-        stepped = playing = False
+        stepped = playing = owed = False
         for sid, run in list(self.runs.items()):
             if run.playing and self.runs.get(sid) is run:
                 playing = True
-                before = run.steps_done
-                self.safely(sid, lambda run=run: run.advance(SLICE_S))
+                credit = min(self.credit.get(sid, 0.0) + SLICE_S, SLICE_S)
+                if credit <= 0:  # it overran its slices: the others catch up first
+                    self.credit[sid], owed = credit, True
+                    continue
+                before, cpu = run.steps_done, time.thread_time()
+                self.safely(sid, lambda run=run, credit=credit: run.advance(credit))
+                self.credit[sid] = credit - (time.thread_time() - cpu)
                 stepped = stepped or run.steps_done != before
                 between()
                 if not self.running:
                     break
-        if stepped:
+        for sid in [sid for sid in self.credit if sid not in self.runs]:
+            del self.credit[sid]
+        if stepped or owed:
             return 0.0
         return SLOW_WAIT_S if playing else IDLE_WAIT_S
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from playground.live import protocol as p
 from playground.live.worker import worker_main
@@ -72,6 +72,14 @@ class WorkerHandle:
             if session is not None:
                 self.send(session.open_command())
                 session.notice = "the training worker restarted: your run starts again from step 0"
+
+    def stats(self, timeout: float) -> dict[str, Any]:
+        """The process's live-run count, RSS and pid."""
+        while not self.replies.empty():
+            self.replies.get_nowait()
+        self.send(p.AskStats(""))
+        stats = self.replies.get(timeout=timeout)
+        return {"runs": stats.runs, "rss_mb": stats.rss_mb, "pid": stats.pid}
 
     def stop(self) -> None:
         try:

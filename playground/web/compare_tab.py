@@ -153,8 +153,8 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
             page = manager.get(request.session_hash)  # the Play tab's session: a real page?
             manager.open(key, a, b, client=str(getattr(request.client, "host", "") or ""),
                          claimed=page is not None and page.claimed)
-        except PlaygroundFullError:
-            return {message: full}
+        except PlaygroundFullError as exc:  # full, or no room for a run this heavy
+            return {message: f"⚠ {exc}"}
         return {message: note, **b_values(b), b_json: b.to_json(),
                 link: pair_query(a, b, name), timer: gr.Timer(active=True), pair_name: name}
 

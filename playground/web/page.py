@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 
 from playground.engine.config import ConfigError, TrainConfig
 from playground.engine.kinds import kind_of
+from playground.live.admission import TWO_D_OFFER, NoRoomError
 from playground.live.session import (
     PlaygroundFullError,
     RunRefusedError,
@@ -162,8 +163,12 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 config = load_preset(DEFAULT_PRESET).config
                 note = f"⚠ {problem} Showing {DEFAULT_PRESET}."
             try:
-                session = manager.open(request.session_hash, config,  # a loaded page
-                                       client=client_of(request))
+                try:
+                    session = manager.open(request.session_hash, config,  # a loaded page
+                                           client=client_of(request))
+                except NoRoomError as exc:  # e.g. a link's MNIST run on a busy Space: a 2-D one
+                    config, note = load_preset(TWO_D_OFFER).config, f"⚠ {exc}"
+                    session = manager.open(request.session_hash, config, client=client_of(request))
             except PlaygroundFullError as exc:
                 return {message: f"⚠ {exc}"}
             try:
