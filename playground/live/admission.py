@@ -95,10 +95,13 @@ def fits(load: float, runs: int, weight: float, budget: float) -> bool:
 
 def least_loaded(loads: Iterable[tuple[object, float, int]], weight: float,
                  budget: float) -> object | None:
-    """The (worker, load, runs) with the least load that takes ``weight``, or None."""
-    fitting = [(load, i, worker) for i, (worker, load, runs) in enumerate(loads)
+    """Of the (worker, load, runs) that take ``weight``, the one with the fewest runs, then
+    the least load; None if none does. Fewest runs first: a worker splits its core evenly
+    among its runs (``worker.SLICE_S`` credit), so equal counts give every run the same CPU,
+    while the budget bounds the weight each worker holds."""
+    fitting = [(runs, load, i, worker) for i, (worker, load, runs) in enumerate(loads)
                if fits(load, runs, weight, budget)]
-    return min(fitting, key=lambda t: t[:2])[2] if fitting else None
+    return min(fitting, key=lambda t: t[:3])[3] if fitting else None
 
 
 class Placement:

@@ -23,7 +23,10 @@ from playground.live.run import LiveRun
 SLICE_S = 0.02  # training time per playing session before the next gets a turn
 # A run's step can be longer than a slice (an MNIST DCGAN step is ~50 ms): it still takes one
 # step a turn, so without a tally it would get 2.5x the CPU of a 2-D run beside it. Each run
-# earns SLICE_S of credit a round and pays the CPU its turn used; a run in debt sits rounds out.
+# earns SLICE_S of credit a round and pays the time its turn took; a run in debt sits rounds
+# out. Time, not CPU: a run's slice ends by the clock (``run.Pacer``), so on a busy machine a
+# 2-D run gets its slice's wall time and less CPU; charged CPU, an MNIST run (charged only the
+# CPU of a step that took 2.5x as long by the clock) got twice the 2-D runs' CPU beside it.
 IDLE_WAIT_S = 0.05
 SLOW_WAIT_S = 0.01  # only slow-motion runs playing: check back soon, but don't spin
 
@@ -42,7 +45,7 @@ class WorkerLoop:
 
     def __init__(self, outbox: Any) -> None:
         self.runs: dict[str, p.Run] = {}
-        self.credit: dict[str, float] = {}  # CPU seconds each run may still use (see SLICE_S)
+        self.credit: dict[str, float] = {}  # seconds each run may still use (see SLICE_S)
         self.outbox = outbox
         self.running = True
 
@@ -144,9 +147,9 @@ class WorkerLoop:
                 if credit <= 0:  # it overran its slices: the others catch up first
                     self.credit[sid], owed = credit, True
                     continue
-                before, cpu = run.steps_done, time.thread_time()
+                before, started = run.steps_done, time.perf_counter()
                 self.safely(sid, lambda run=run, credit=credit: run.advance(credit))
-                self.credit[sid] = credit - (time.thread_time() - cpu)
+                self.credit[sid] = credit - (time.perf_counter() - started)
                 stepped = stepped or run.steps_done != before
                 between()
                 if not self.running:
