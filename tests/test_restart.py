@@ -124,6 +124,8 @@ def test_a_run_that_cannot_restart_says_why_on_the_page(tmp_path):
         loaded = client.predict("mnist-dcgan", api_name="/preset")
         assert any(isinstance(part, str) and "✓ preset" in part for part in loaded)
         _plays(client, steps=3)
+        client.predict(api_name="/pause")  # a run its worker was training when it died is
+        time.sleep(1.0)  # not reopened at all (test_killer_config.py); this one is idle
         for link in mnist.iterdir():
             link.unlink()
         workers = [pid for pid in _descendants(app.pid)
