@@ -26,6 +26,7 @@ from playground.live.snapshot import ViewOptions
 from playground.presets import load_preset
 from playground.web.admission import run_problem
 from playground.web.body_limit import BodyLimit
+from playground.web.clients import client_of, trust_proxy
 from playground.web.compare_tab import build_compare_tab, compare_key, pair_from_query, pair_text
 from playground.web.controls import (
     CONTROL_FIELDS,
@@ -63,6 +64,7 @@ from playground.web.viz import critic_range, curves_figure, live_figure
 def build_app(manager: SessionManager) -> gr.Blocks:
     """The whole page. ``manager`` owns the sessions (and their worker processes)."""
     explain_wrong_inputs()
+    trust_proxy()  # a bad PLAYGROUND_TRUST_PROXY stops the app here, not every request
     default = load_preset(DEFAULT_PRESET).config
     tab_view = TabViews()  # what each tab was last shown
 
@@ -382,11 +384,6 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         controls["dataset"].change(dataset_text, controls["dataset"], dataset_info,
                                    api_visibility="private")
     return demo
-
-
-def client_of(request: gr.Request) -> str:
-    """The caller's address (what the per-client cap on API-opened sessions counts)."""
-    return str(getattr(request.client, "host", "") or "")
 
 
 def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
