@@ -97,7 +97,8 @@ def test_kill_the_app_mid_run_and_start_it_again(tmp_path):
 def test_exports_are_swept_so_a_long_running_space_keeps_its_disk(tmp_path):
     """Each download is written to its own unguessable folder; writing one removes those
     older than the TTL (including any a killed app left), and keeps fresh ones."""
-    from playground.web.exports_panel import EXPORT_TTL_S, _export_file
+    from playground.web.exports_panel import EXPORT_TTL_S
+    from playground.web.exports_panel import export_file as _export_file
 
     old = Path(_export_file("old.csv", "a,b\n", tmp_path))
     fresh = Path(_export_file("fresh.csv", "a,b\n", tmp_path))
