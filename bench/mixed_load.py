@@ -13,6 +13,7 @@ Printed per run: it/s (the median of ``--repeats`` windows) and that over its fa
 (Pause, and an lr_d change, until a snapshot shows it; p50 and p95). Linux only (/proc).
 
     python bench/mixed_load.py [--mix mode-collapse=8 mnist-dcgan=4] [--seconds 6] [--repeats 3]
+    python bench/mixed_load.py --in-process 12   # one worker's 4 + 2 runs, this process's CPU
 """
 
 from __future__ import annotations
@@ -118,13 +119,65 @@ def measure(mix: list[tuple[str, int]], seconds: float, repeats: int, workers: i
             "cores": statistics.median(cores for _, cores in tries), "latencies": latencies}
 
 
+def in_process(mix: list[tuple[str, int]], cpu_s: float) -> None:
+    """One worker's half of the mix stepped by ``WorkerLoop`` in this process, each run's
+    turns timed by this thread's CPU clock: the scheduler's split alone, whatever else the
+    machine runs (a step's CPU cost itself varies with what shares the core)."""
+    import torch
+
+    from playground.live.run import LiveRun
+    from playground.live.worker import WorkerLoop
+
+    torch.set_num_threads(1)
+    configs = {name: load_preset(name).config.with_changes(steps=10_000_000) for name, _ in mix}
+    names = interleave([(name, max(1, n // 2)) for name, n in mix])
+    runs = {f"r{i}": LiveRun(f"r{i}", configs[n]) for i, n in enumerate(names)}
+    used = dict.fromkeys(runs, 0.0)
+
+    def timed(key: str, advance):
+        def wrapper(budget_s: float) -> int:
+            start = time.thread_time()
+            try:
+                return advance(budget_s)
+            finally:
+                used[key] += time.thread_time() - start
+        return wrapper
+
+    loop = WorkerLoop([])
+    loop.runs = runs
+    for key, run in runs.items():
+        run.play()
+        run.advance = timed(key, run.advance)
+    for _ in range(20):
+        loop.tick()
+    used.update(dict.fromkeys(runs, 0.0))
+    start = time.process_time()
+    while time.process_time() - start < cpu_s:
+        loop.tick()
+    cpu = time.process_time() - start
+    shares = [used[key] / cpu * len(names) for key in runs]
+    print(f"in one process, {len(names)} runs ({', '.join(names)}), {cpu:.1f} CPU s")
+    for name in dict.fromkeys(names):
+        mine = [r for n, r in zip(names, shares) if n == name]
+        print(f"{name:<16} {statistics.median(mine):.2f} of its fair share of the CPU "
+              f"(min {min(mine):.2f})")
+    print(f"all runs' turns together {sum(shares) / len(names):.2f} of the CPU (the rest: "
+          "the loop's own work)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mix", nargs="+", default=["mode-collapse=8", "mnist-dcgan=4"])
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--in-process", type=float, default=0.0, metavar="CPU_S",
+                        help="instead: one worker's half of the mix in this process for "
+                             "CPU_S CPU seconds (the scheduler alone)")
     args = parser.parse_args()
+    if args.in_process:
+        in_process(parse_mix(args.mix), args.in_process)
+        return
     got = measure(parse_mix(args.mix), args.seconds, args.repeats, args.workers)
     names, n, cores = got["names"], len(got["names"]), got["cores"]
     print(f"{n} runs ({', '.join(args.mix)}), {got['workers']} worker process(es) on "
