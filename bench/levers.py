@@ -19,6 +19,7 @@ import multiprocessing as mp
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,14 +67,16 @@ def run_to(job: tuple[dict[str, Any], list[int]]) -> list[dict[str, Any]]:
     return out
 
 
-def measure(base: TrainConfig, changes: dict[str, Any], seeds: list[int], checkpoints: list[int],
-            processes: int) -> list[list[dict[str, Any]]]:
-    """Per seed, the metrics at each checkpoint."""
-    jobs = [(base.with_changes(**changes, seed=s).to_dict(), checkpoints) for s in seeds]
+def measure(jobs: list[tuple[dict[str, Any], list[int]]],
+            processes: int) -> Iterator[list[dict[str, Any]]]:
+    """Per job (a config and its checkpoints), in order, the metrics at each checkpoint as
+    soon as that job is done. Every variant's seeds go into one pool, so a machine with many
+    cores runs them all at once."""
     if processes == 1:
-        return [run_to(job) for job in jobs]
+        yield from map(run_to, jobs)
+        return
     with mp.get_context("spawn").Pool(processes) as pool:
-        return pool.map(run_to, jobs)
+        yield from pool.imap(run_to, jobs, chunksize=1)
 
 
 def table_row(label: str, per_seed: list[dict[str, Any]]) -> str:
@@ -92,6 +95,8 @@ def main() -> None:
     parser.add_argument("--variant", action="append", default=None)
     parser.add_argument("--at", default="", help="checkpoint steps (default: the config's)")
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--device", default="cpu",
+                        help="cpu (default: the CPU seconds are the figure) or cuda/auto")
     args = parser.parse_args()
     base = load_preset(args.preset).config
     seeds = parse_seeds(args.seeds)
@@ -99,15 +104,19 @@ def main() -> None:
     print("| variant | step | modes covered per seed | high-quality fraction per seed | "
           "worst mode KL | median CPU s |")
     print("|---|---|---|---|---|---|")
+    plans = []
     for text in args.variant or ["base:"]:
         label, changes = parse_variant(text)
         steps = changes.get("steps", base.steps)
         checkpoints = [int(s) for s in args.at.split(",")] if args.at else [int(steps)]
-        results = measure(base, changes, seeds, checkpoints, args.processes)
+        config = base.with_changes(**changes, device=args.device)
+        jobs = [(config.with_changes(seed=s).to_dict(), checkpoints) for s in seeds]
+        plans.append((f"{label} {text.partition(':')[2]}", checkpoints, jobs))
+    results = measure([job for _, _, jobs in plans for job in jobs], args.processes)
+    for label, checkpoints, jobs in plans:
+        per_seed = [next(results) for _ in jobs]
         for i in range(len(checkpoints)):
-            print(table_row(f"{label} {text.partition(':')[2]}", [r[i] for r in results]),
-                  flush=True)
-
+            print(table_row(label, [r[i] for r in per_seed]), flush=True)
 
 if __name__ == "__main__":
     main()

@@ -23,7 +23,8 @@ from playground.live.run import LiveRun  # noqa: E402
 from playground.live.session import SessionManager  # noqa: E402
 from playground.live.snapshot import ViewOptions  # noqa: E402
 from playground.presets import load_preset  # noqa: E402
-from playground.web.viz import curves_figure, live_figure  # noqa: E402
+from playground.web.viz import live_figure  # noqa: E402
+from playground.web.viz_curves import curves_figure  # noqa: E402
 
 TICK_S = 0.08
 

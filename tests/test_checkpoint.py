@@ -47,3 +47,41 @@ def test_bad_checkpoints_are_clear_errors(tmp_path):
     torch.save({"format": 99}, tmp_path / "future.pt")
     with pytest.raises(ConfigError, match="format-1"):
         load_checkpoint(tmp_path / "future.pt")
+
+
+def _moved_between_machines(trainer: Trainer, device: str, rng_bytes: int) -> bytes:
+    """The trainer's checkpoint as a machine of the other kind would have written it: its
+    random generators' states of that kind's size, its config naming that device."""
+    import io
+
+    from playground.engine.checkpoint import trainer_state
+
+    state = trainer_state(trainer)
+    state["config"]["device"] = device
+    state["rng"] = {"data": torch.arange(rng_bytes, dtype=torch.uint8),
+                    "noise": torch.arange(rng_bytes, dtype=torch.uint8)}
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    return buffer.getvalue()
+
+
+def test_a_checkpoint_from_a_gpu_opens_on_a_cpu_and_goes_on_reproducibly():
+    """A GPU run's generators save 16-byte states a CPU generator cannot take (found on an
+    H200: every checkpoint of a CUDA run was refused). It opens here with fresh streams."""
+    trainer = Trainer(TrainConfig(dataset="ring8", steps=20, seed=3))
+    for _ in range(5):
+        trainer.step()
+    data = _moved_between_machines(trainer, "cuda", 16)
+    first, second = load_checkpoint(data), load_checkpoint(data)
+    assert first.steps_done == 5 and first.device.type == "cpu"  # no GPU here: the CPU
+    assert first.step().d_loss == second.step().d_loss  # the same fresh streams each time
+    for mine, theirs in zip(trainer.generator.state_dict().values(),
+                            load_checkpoint(data).generator.state_dict().values(), strict=True):
+        assert torch.equal(mine, theirs)
+
+
+def test_a_damaged_rng_state_is_still_refused():
+    trainer = Trainer(TrainConfig(dataset="ring8", steps=20))
+    trainer.step()
+    with pytest.raises(ConfigError, match="RNG state"):
+        load_checkpoint(_moved_between_machines(trainer, "cpu", 100))

@@ -19,7 +19,8 @@ from tests.api_outputs import predict
 ALLOWED_SHARED = {
     "playground.engine.classifier._CACHE": "the digit classifier per device, eval mode, no grads: "
                                     "read by every session, written once per device",
-    "playground.engine.config._SHORT_REPR": "repr limits for messages, configured once at import",
+    "playground.engine.config_values._SHORT_REPR": "repr limits for messages, configured once "
+                                                   "at import",
     "playground.engine.data.images._mnist": "lru_cache of the MNIST arrays: read-only data",
     "playground.engine.data.images._tensors": "lru_cache of MNIST as tensors per device: read-only",
 }

@@ -9,7 +9,8 @@ from playground.engine.config import TrainConfig
 from playground.engine.png import decode_png_size
 from playground.live.run import LiveRun
 from playground.live.snapshot import ViewOptions
-from playground.web.viz import curves_figure, live_figure, status_fields
+from playground.web.viz import live_figure, status_fields
+from playground.web.viz_curves import curves_figure
 
 MNIST_SMALL = TrainConfig(dataset="mnist", architecture="dcgan", g_width=8, d_width=8,
                           noise_dim=16, batch_size=16, eval_samples=500)

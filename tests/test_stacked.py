@@ -16,7 +16,8 @@ from playground.engine.stacked import StackedTrainer, downsample
 from playground.engine.trainer import Trainer
 from playground.live.run import LiveRun
 from playground.live.snapshot import ViewOptions
-from playground.web.viz import curves_figure, live_figure
+from playground.web.viz import live_figure
+from playground.web.viz_curves import curves_figure
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = TrainConfig(dataset="mnist", architecture="stacked", noise_dim=8, g_width=8, d_width=8,

@@ -10,7 +10,8 @@ from playground.engine.trainer import Trainer
 from playground.engine.vae import VaeTrainer
 from playground.live.run import LiveRun
 from playground.live.snapshot import ViewOptions
-from playground.web.viz import curves_figure, live_figure
+from playground.web.viz import live_figure
+from playground.web.viz_curves import curves_figure
 
 SMALL = TrainConfig(model="vae", beta=0.01, g_width=32, d_width=32, g_layers=2, d_layers=2,
                     batch_size=64, eval_samples=300, lr_g=2e-3, lr_d=2e-3)

@@ -80,6 +80,26 @@ def read_state(source: Path | bytes) -> tuple[dict[str, Any], TrainConfig]:
     return state, config
 
 
+def steps_done_of(state: dict[str, Any]) -> int:
+    return int(state.get("steps_done", 0))
+
+
+def restore_rng(generator: torch.Generator, saved: torch.Tensor, seed: int,
+                steps_done: int) -> bool:
+    """Put a generator back where the checkpoint left it; True if it could be. A checkpoint
+    saved on a GPU and opened on a CPU (or the other way) holds the other kind's state, which
+    this generator cannot take: the run then goes on with fresh streams seeded from the config
+    and the step (reproducible, but not the draws the other machine would have made)."""
+    try:
+        generator.set_state(saved)
+        return True
+    except (RuntimeError, ValueError, TypeError):
+        if saved.numel() == generator.get_state().numel():
+            raise  # the same kind of state and still refused: a damaged file
+        generator.manual_seed(seed * 1_000_003 + steps_done)
+        return False
+
+
 def load_checkpoint(path: Path | bytes) -> Trainer:
     """A Trainer restored from ``path`` (or a checkpoint's bytes); ConfigError with a clear
     reason if it is unusable."""
@@ -90,8 +110,9 @@ def load_checkpoint(path: Path | bytes) -> Trainer:
         trainer.discriminator.load_state_dict(state["discriminator"])
         trainer.opt_g.load_state_dict(state["opt_g"])
         trainer.opt_d.load_state_dict(state["opt_d"])
-        trainer.data_rng.set_state(state["rng"]["data"])
-        trainer.noise_rng.set_state(state["rng"]["noise"])
+        restore_rng(trainer.data_rng, state["rng"]["data"], config.seed, steps_done_of(state))
+        restore_rng(trainer.noise_rng, state["rng"]["noise"], config.seed + 1,
+                    steps_done_of(state))
         if trainer.g_average is not None and "g_average" in state:
             trainer.g_average.load_state_dict(state["g_average"])
         steps_done = int(state["steps_done"])

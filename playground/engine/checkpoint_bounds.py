@@ -168,10 +168,24 @@ def check_values(state: dict[str, Any]) -> None:
     if not isinstance(rng, dict):
         raise refuse("a checkpoint with its random generators' states")
     for name in ("data", "noise"):
+        state_ = rng.get(name)
+        if is_cuda_rng_state(state_):
+            continue
         try:
-            torch.Generator().set_state(rng.get(name))
+            torch.Generator().set_state(state_)
         except (TypeError, RuntimeError, ValueError) as exc:
             raise refuse(f"a usable {name} RNG state ({str(exc)[:60]})") from None
+
+
+CUDA_RNG_STATE_BYTES = 16  # a CUDA generator's state: its seed and its Philox offset
+
+
+def is_cuda_rng_state(value: Any) -> bool:
+    """Whether ``value`` is a CUDA generator's state (a run trained on a GPU saved it). It
+    cannot be tried on a CPU generator, and a machine without a GPU has none to try it on;
+    ``checkpoint.restore_rng`` starts fresh streams where it does not fit."""
+    return (isinstance(value, torch.Tensor) and value.dtype == torch.uint8
+            and value.dim() == 1 and value.numel() == CUDA_RNG_STATE_BYTES)
 
 
 def _tensors(value: Any, where: str, depth: int = 0) -> list[tuple[str, torch.Tensor]]:

@@ -144,14 +144,7 @@ class StackedTrainer(Trainer):
         first = self._stage_d_loss(d.coarse, loss, downsample(real), coarse, labels)
         second = self._stage_d_loss(d.fine, loss, real, fine, labels)
         total = first + second
-        self.opt_d.zero_grad(set_to_none=True)
-        total.backward()
-        norm = _grad_norm(self._d_params)
-        self.opt_d.step()
-        if loss.weight_clip:
-            with torch.no_grad():
-                for p in self._d_params:
-                    p.clamp_(-cfg.clip, cfg.clip)
+        norm = self._descend_d(total, loss)
         self._stages.update(stage1_d_loss=first.detach(), stage2_d_loss=second.detach())
         return total.detach(), norm, None
 

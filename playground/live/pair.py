@@ -13,10 +13,10 @@ import io
 import time
 import zipfile
 
+from playground.engine.changes import ApplyResult
 from playground.engine.checkpoint import load_checkpoint
 from playground.engine.checkpoint_bounds import check_pair
 from playground.engine.config import TrainConfig
-from playground.engine.trainer import ApplyResult
 from playground.live.film import FilmReel
 from playground.live.run import LiveRun, Pacer
 from playground.live.snapshot import Snapshot, ViewOptions

@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from playground.engine.changes import ApplyResult, plan_change
 from playground.engine.config import TrainConfig
-from playground.engine.trainer import ApplyResult, plan_change
 from playground.live import protocol as p
 from playground.live.admission import (  # noqa: F401 - the page imports the errors from here
     NoRoomError,

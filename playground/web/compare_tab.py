@@ -39,7 +39,8 @@ from playground.web.controls import control_changes, to_control
 from playground.web.layout import FRAME_INTERVAL_S, plot_element, share_query, status_html
 from playground.web.outcome import Outcome, Updates
 from playground.web.tab_state import TabViews
-from playground.web.viz import critic_range, curves_figure, live_figure
+from playground.web.viz import critic_range, live_figure
+from playground.web.viz_curves import curves_figure
 
 B_FIELDS = ("loss", "lr_g", "lr_d", "optimizer_g", "optimizer_d", "n_critic", "gp_lambda",
             "spectral_norm", "model")

@@ -58,7 +58,8 @@ from playground.web.play_tab import build_play_tab
 from playground.web.replay import wire_replay
 from playground.web.scripts import PlotlyScript
 from playground.web.tab_state import TabViews
-from playground.web.viz import critic_range, curves_figure, live_figure
+from playground.web.viz import critic_range, live_figure
+from playground.web.viz_curves import curves_figure
 
 
 def build_app(manager: SessionManager) -> gr.Blocks:

@@ -8,7 +8,6 @@ else in the project knows Plotly's figure format.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,24 +15,16 @@ import numpy as np
 
 from playground.engine.data import Modes, is_image_dataset, make_sampler
 from playground.engine.metrics import COVER_FRACTION, COVER_MIN_POINTS, HQ_STDS, mode_histogram
-from playground.engine.png import png_data_uri
 from playground.live.snapshot import Snapshot
-
-REAL_COLOUR = "#1a9850"  # green: real data, and "D says real"
-FAKE_COLOUR = "#7b3294"  # purple: generated data, and "D says fake"
-ARROW_COLOUR = "#444444"
-EMPTY_COLOUR = "#d73027"  # a real mode no fake reaches
-SURFACE_SCALE = ((0.0, "#d6b8dd"), (0.5, "#f7f7f7"), (1.0, "#a6dba0"))  # fake ← → real
-
-
-def typed(array: np.ndarray, dtype: str = "f4") -> dict[str, Any]:
-    """A plotly.js typed-array spec for ``array`` (float32 or uint8)."""
-    np_type = {"f4": np.float32, "u1": np.uint8}[dtype]
-    data = np.ascontiguousarray(array, dtype=np_type)
-    spec: dict[str, Any] = {"dtype": dtype, "bdata": base64.b64encode(data.tobytes()).decode()}
-    if data.ndim == 2:
-        spec["shape"] = f"{data.shape[0]},{data.shape[1]}"
-    return spec
+from playground.web.viz_common import (
+    ARROW_COLOUR,
+    EMPTY_COLOUR,
+    FAKE_COLOUR,
+    REAL_COLOUR,
+    SURFACE_SCALE,
+    typed,
+)
+from playground.web.viz_images import images_figure
 
 
 def _scatter(points: np.ndarray, name: str, colour: str, size: float, opacity: float = 1.0):
@@ -224,166 +215,6 @@ def samples_figure(snap: Snapshot, title: str = "", height: int = 520,
         "title": {"text": title} if title else None,
         "plot_bgcolor": "#ffffff",
     }
-    if snap.coarse_grid is not None:
-        rows_px, cols_px = snap.coarse_grid.shape
-        layout["xaxis3"] = {"domain": [0, 0.48], "range": [-0.5, cols_px - 0.5],
-                            "visible": False, "constrain": "domain", "anchor": "y3"}
-        layout["yaxis3"] = {"domain": [0.3, 1], "range": [rows_px - 0.5, -0.5],
-                            "visible": False, "scaleanchor": "x3", "constrain": "domain",
-                            "anchor": "x3"}
-        annotations.extend(
-            {"text": text, "xref": "paper", "yref": "paper", "x": x, "y": 0.29,
-             "yanchor": "top", "showarrow": False, "font": {"size": 11}}
-            for text, x in (("stage 1: 14x14", 0.24), ("stage 2: 28x28 (the output)", 0.75)))
-    return {"data": traces, "layout": layout}
-
-
-# (panel title, y range or None, series (history key, label, colour)...)
-POINT_PANELS = (
-    ("losses", None, ("d_loss", "D loss", "#d95f02"), ("g_loss", "G loss", FAKE_COLOUR)),
-    ("modes", "modes", ("modes_covered", "modes covered", REAL_COLOUR)),
-    ("quality", (0, None), ("high_quality_frac", "high-quality fraction", "#1f78b4"),
-     ("mode_kl", "mode KL", "#999999")),
-    ("density (bits)", (0, None), ("grid_js", "grid JS, 30×30", "#7570b3"),
-     ("grid_kl", "grid KL(real‖fake), 30×30", "#bbbbbb")),
-)
-IMAGE_PANELS = (
-    ("losses", None, ("d_loss", "D loss", "#d95f02"), ("g_loss", "G loss", FAKE_COLOUR)),
-    ("classes · IS*", (-0.3, 10.3), ("classes_covered", "classes covered (≥2%)", REAL_COLOUR),
-     ("is_classifier", "classifier IS (1-10; not Inception IS)", "#66a61e")),
-    ("quality", (0, None), ("mean_confidence", "mean confidence", "#1f78b4"),
-     ("class_kl", "class KL", "#999999")),
-    ("FID*", (0, None), ("fid_classifier", "classifier FID (not Inception FID)", "#e7298a")),
-)
-
-
-def curve_panels(snap: Snapshot) -> list[tuple]:
-    """The panels for this kind of run, with the critic's Wasserstein estimate where it has one."""
-    panels = list(IMAGE_PANELS if snap.digit_grid is not None else POINT_PANELS)
-    if snap.config.model == "vae":  # its two loss terms, where a GAN has D's and G's losses
-        panels[0] = ("losses", None, ("d_loss", "reconstruction", "#d95f02"),
-                     ("g_loss", "KL (× beta in the loss)", FAKE_COLOUR))
-    if snap.config.architecture == "stacked":  # each stage's losses, as the two grids
-        panels[0] = ("stage losses", None,
-                     ("stage1_d_loss", "stage 1 D loss", "#fdae6b"),
-                     ("stage1_g_loss", "stage 1 G loss", "#c2a5cf"),
-                     ("stage2_d_loss", "stage 2 D loss", "#d95f02"),
-                     ("stage2_g_loss", "stage 2 G loss", FAKE_COLOUR))
-    if snap.critic and np.isfinite(snap.history["wasserstein"]).any():
-        panels[0] = panels[0] + (("wasserstein", "Wasserstein estimate", "#666666"),)
-    return panels
-
-
-def curves_figure(
-    histories: list[tuple[str, Snapshot]], height: int = 520
-) -> dict[str, Any]:
-    """Losses and metrics against iterations; several runs overlay (A/B comparison)."""
-    traces: list[dict[str, Any]] = []
-    dashes = ["solid", "dot", "dash"]
-    panels = curve_panels(histories[0][1]) if histories else list(POINT_PANELS)
-    for run_index, (label, snap) in enumerate(histories):
-        steps = snap.history["step"]
-        for row, (_, _, *series) in enumerate(curve_panels(snap), start=1):
-            for key, name, colour in series:
-                traces.append({
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": f"{label} {name}".strip(),
-                    "x": typed(steps),
-                    "y": typed(snap.history[key]),
-                    "xaxis": "x" if row == 1 else f"x{row}",
-                    "yaxis": "y" if row == 1 else f"y{row}",
-                    "line": {"color": colour, "width": 1.5, "dash": dashes[run_index % 3]},
-                    "hoverinfo": "x+y+name",
-                })
-    modes_total = max((snap.modes_total for _, snap in histories), default=0)
-    rows = len(panels)
-    layout: dict[str, Any] = {
-        "uirevision": "curves",
-        "height": height,
-        "margin": {"l": 45, "r": 10, "t": 10, "b": 30},
-        "legend": {"orientation": "h", "y": -0.12, "font": {"size": 10}},
-        "grid": {"rows": rows, "columns": 1, "pattern": "independent",
-                 "roworder": "top to bottom"},
-    }
-    for row, (label, y_range, *_) in enumerate(panels, start=1):
-        suffix = "" if row == 1 else str(row)
-        # At step 0 a single point would give an axis from -1 to 1 with its zero line drawn.
-        layout[f"xaxis{suffix}"] = {"showticklabels": row == rows, "rangemode": "nonnegative",
-                                    "zeroline": False}
-        if row > 1:
-            layout[f"xaxis{suffix}"]["matches"] = "x"
-        layout[f"yaxis{suffix}"] = {"title": {"text": label, "font": {"size": 11}}}
-        if y_range == "modes":
-            y_range = [-0.3, modes_total + 0.3] if modes_total else None
-        if y_range is not None:
-            layout[f"yaxis{suffix}"]["range"] = list(y_range)
-    return {"data": traces, "layout": layout}
-
-
-def images_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[str, Any]:
-    """An image run's live view: the digit grid (a PNG, from fixed noise) above the class
-    histogram of the latest evaluation, next to the uniform target a healthy G matches."""
-    grid = snap.digit_grid
-    height_px, width_px = grid.shape
-    histogram = snap.metrics.get("class_histogram") or [0.0] * 10
-    digits = list(range(10))
-    traces: list[dict[str, Any]] = [
-        {"type": "image", "name": "generated digits", "source": png_data_uri(grid),
-         "xaxis": "x", "yaxis": "y", "hoverinfo": "skip"},
-        {"type": "bar", "name": "generated: share per class", "x": digits,
-         "y": [float(v) for v in histogram], "xaxis": "x2", "yaxis": "y2",
-         "marker": {"color": FAKE_COLOUR}, "hovertemplate": "digit %{x}: %{y:.1%}"},
-        {"type": "scatter", "mode": "lines", "name": "uniform target (10%)",
-         "x": [-0.5, 9.5], "y": [0.1, 0.1], "xaxis": "x2", "yaxis": "y2",
-         "line": {"color": REAL_COLOUR, "dash": "dash", "width": 2}, "hoverinfo": "skip"},
-    ]
-    left = 0.0
-    if snap.coarse_grid is not None:  # a stacked GAN: stage 1's 14x14 grid left of stage 2's
-        left = 0.5
-        coarse = snap.coarse_grid
-        traces.insert(1, {"type": "image", "name": "stage 1 (14x14)",
-                          "source": png_data_uri(coarse), "xaxis": "x3", "yaxis": "y3",
-                          "hoverinfo": "skip"})
-    cell = (height_px - 2) / max(len(snap.grid_rows), 1)
-    annotations = [
-        {"x": 0, "y": 2 + cell * (i + 0.5), "xref": "x", "yref": "y", "text": f"<b>{d}</b>",
-         "showarrow": False, "xanchor": "right", "font": {"size": 13}}
-        for i, d in enumerate(snap.grid_rows)
-    ]
-    if title:
-        annotations.append({"text": f"<b>{title}</b>", "xref": "paper", "yref": "paper",
-                            "x": 0, "y": 1.0, "yanchor": "bottom", "showarrow": False})
-    top = max(0.3, max(histogram, default=0.0) * 1.15)
-    layout = {
-        "uirevision": f"{snap.session_id}:{snap.config.dataset}:{title}",
-        "height": height,
-        "margin": {"l": 30, "r": 10, "t": 24 if title else 6, "b": 30},
-        "xaxis": {"domain": [left, 1], "range": [-0.5, width_px - 0.5], "visible": False,
-                  "constrain": "domain"},
-        "yaxis": {"domain": [0.3, 1], "range": [height_px - 0.5, -0.5], "visible": False,
-                  "scaleanchor": "x", "constrain": "domain"},
-        "xaxis2": {"domain": [0, 1], "anchor": "y2", "range": [-0.5, 9.5], "dtick": 1,
-                   "fixedrange": True, "zeroline": False,
-                   "title": {"text": "class (by the classifier)", "font": {"size": 11}}},
-        "yaxis2": {"domain": [0, 0.22], "anchor": "x2", "range": [0, top], "tickformat": ".0%",
-                   "fixedrange": True},
-        "legend": {"orientation": "h", "y": 0.245, "x": 0, "font": {"size": 10}},
-        "showlegend": True,
-        "annotations": annotations,
-        "plot_bgcolor": "#ffffff",
-    }
-    if snap.coarse_grid is not None:
-        rows_px, cols_px = snap.coarse_grid.shape
-        layout["xaxis3"] = {"domain": [0, 0.48], "range": [-0.5, cols_px - 0.5],
-                            "visible": False, "constrain": "domain", "anchor": "y3"}
-        layout["yaxis3"] = {"domain": [0.3, 1], "range": [rows_px - 0.5, -0.5],
-                            "visible": False, "scaleanchor": "x3", "constrain": "domain",
-                            "anchor": "x3"}
-        annotations.extend(
-            {"text": text, "xref": "paper", "yref": "paper", "x": x, "y": 0.29,
-             "yanchor": "top", "showarrow": False, "font": {"size": 11}}
-            for text, x in (("stage 1: 14x14", 0.24), ("stage 2: 28x28 (the output)", 0.75)))
     return {"data": traces, "layout": layout}
 
 

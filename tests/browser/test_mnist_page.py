@@ -59,3 +59,27 @@ def test_conditional_gan_draws_the_picked_digits(page, artifacts):
     wait_until(lambda: iteration(page) > 40, timeout=120, what="training")
     page.screenshot(path=artifacts / "21-mnist-cgan-picked-3-7.png", full_page=True)
     assert not page.js_errors, page.js_errors
+
+
+STAGE_GRIDS = """() => {
+  const gd = document.querySelector('#live-plot .gp-plot');
+  return (gd._fullData || []).filter(t => t.type === 'image').map(t => t.name);
+}"""
+CURVE_NAMES = """() => (document.querySelector('#curves .gp-plot')._fullData || [])
+                      .map(t => t.name)"""
+
+
+def test_a_stacked_gan_shows_both_stages_and_their_losses(page, artifacts):
+    choose(page, "preset", "mnist-stacked")
+    wait_until(lambda: "mnist-stacked" in message(page), what="preset loaded")
+    wait_until(lambda: len(page.evaluate(STAGE_GRIDS)) == 2, what="two grids")
+    assert page.evaluate(STAGE_GRIDS) == ["generated digits", "stage 1 (14x14)"]
+    page.click("#btn-play")
+    wait_until(lambda: iteration(page) > 30, timeout=120, what="training the stacked GAN")
+    wait_until(lambda: "stage 1 D loss" in page.evaluate(CURVE_NAMES), what="stage losses")
+    assert {"stage 2 D loss", "stage 1 G loss", "stage 2 G loss"} <= set(
+        page.evaluate(CURVE_NAMES))
+    page.click("#btn-pause")
+    wait_until(lambda: "paused" in page.inner_text("#gp-status"), what="pause")
+    page.screenshot(path=artifacts / "22-mnist-stacked-two-stages.png", full_page=True)
+    assert not page.js_errors, page.js_errors
