@@ -54,3 +54,16 @@ def test_two_visitors_behind_one_proxy_each_get_their_own_anonymous_share():
         m.open("b0", small, client=client_of(request("198.51.100.2"), env), claimed=False)
     finally:
         m.shutdown()
+
+
+def test_a_bad_budget_or_switch_stops_the_app_at_start_with_its_name():
+    from playground.web.serve import settings_problem
+
+    assert settings_problem({}) is None
+    assert settings_problem({"SPACE_ID": "u/x", "PLAYGROUND_EXPORT_CLIENT_BYTES": "5000"}) is None
+    for name, value in (("PLAYGROUND_TRUST_PROXY", "sometimes"),
+                        ("PLAYGROUND_WORKER_BUDGET", "-3"),
+                        ("PLAYGROUND_EXPORT_BUDGET_BYTES", "1GB"),
+                        ("PLAYGROUND_EXPORT_CLIENT_BYTES", "0")):
+        problem = settings_problem({name: value})
+        assert problem is not None and name in problem, (name, problem)
