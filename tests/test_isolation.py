@@ -75,6 +75,7 @@ def test_session_ids_are_unguessable():
     from playground.live.session import SessionManager
 
     manager = SessionManager(workers=1, max_sessions=200).start()
+    manager.worker_budget = 1000.0  # 100 runs on one worker: more than admission by cost allows
     try:
         from playground.engine.config import TrainConfig
 
