@@ -26,7 +26,7 @@ from playground.live.film import FilmReel, PointsFrame, load_reel
 from playground.live.snapshot import Snapshot, frozen
 from playground.presets import PRESET_DIR
 from playground.web.outcome import Updates
-from playground.web.viz import live_figure
+from playground.web.viz import as_json, live_figure
 
 FILM_DIR = PRESET_DIR / "films"
 WATCH_FRAME_S = 0.15  # "watch the film": seconds per frame (20 frames in 3 s)
@@ -148,7 +148,7 @@ def wire_replay(tab: Any, session_for: Callable[[Any], Any], tab_view: Any,
             return {message: started}
         _, snap, reel, whose = started
         index = frame_index(position, len(reel.frames))
-        return {live_plot: replay_figure(reel, index, snap),
+        return {live_plot: as_json(replay_figure(reel, index, snap)),
                 message: note(reel, index, whose, snap)}
 
     def on_watch(request: gr.Request) -> Iterator[Updates]:
@@ -160,7 +160,7 @@ def wire_replay(tab: Any, session_for: Callable[[Any], Any], tab_view: Any,
         for index in range(len(reel.frames)):
             if not tab_view(session).replay_holds(session.latest or snap):
                 return  # the user pressed Play or changed the run: the live view takes over
-            yield {live_plot: replay_figure(reel, index, snap),
+            yield {live_plot: as_json(replay_figure(reel, index, snap)),
                    timeline: round(100 * index / (len(reel.frames) - 1)),
                    message: note(reel, index, whose, snap)}
             time.sleep(WATCH_FRAME_S)

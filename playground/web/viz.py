@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import orjson
 
 from playground.engine.data import Modes, is_image_dataset, make_sampler
 from playground.engine.metrics import COVER_FRACTION, COVER_MIN_POINTS, HQ_STDS, mode_histogram
@@ -24,6 +25,14 @@ FAKE_COLOUR = "#7b3294"  # purple: generated data, and "D says fake"
 ARROW_COLOUR = "#444444"
 EMPTY_COLOUR = "#d73027"  # a real mode no fake reaches
 SURFACE_SCALE = ((0.0, "#d6b8dd"), (0.5, "#f7f7f7"), (1.0, "#a6dba0"))  # fake ← → real
+
+
+def as_json(figure: dict[str, Any]) -> str:
+    """A figure for a live plot element, as one JSON string. The page's frontend deep-copies
+    every component's value on every event (Svelte's state snapshot); a figure of nested
+    objects cost Chromium more to copy than to draw, a string nothing (live_plot.js parses
+    it). orjson, as Gradio itself: numpy scalars pass, a NaN becomes null (JSON has none)."""
+    return orjson.dumps(figure, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 def typed(array: np.ndarray, dtype: str = "f4") -> dict[str, Any]:
