@@ -23,8 +23,8 @@ from playground.engine.trainer import Trainer
 from playground.live.film import FILM_DIGITS, FILM_POINTS, FILM_SURFACE, PointsFrame
 from playground.live.snapshot import Snapshot, ViewOptions, frozen
 
-FAKE_POINTS = 500  # drawn fake points (the metrics use the full eval batch)
-REAL_POINTS = 300
+FAKE_POINTS = 1000  # drawn fake points (the metrics use the full eval batch)
+REAL_POINTS = 600
 ARROWS = 150
 IMAGE_EVAL_SAMPLES = 500  # live class metrics of an image run (the CLI's use all 2,000)
 IMAGE_METRICS_EVERY_S = 2.0  # start a classifier evaluation at most this often,

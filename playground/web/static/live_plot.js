@@ -41,14 +41,14 @@ function typed(spec) {  // a plotly.js typed-array spec ({dtype, bdata}) → a t
 // still draws its legend entry, and a heatmap's colour bar): one gap point, as an empty trace
 // would lose its legend entry.
 function split(trace) {
-  if (trace.type === 'heatmap' && trace.z && trace.z.bdata) {
+  if (trace.type === 'heatmap' && trace.z && typeof trace.z.bdata === 'string') {
     const [rows, cols] = trace.z.shape.split(',').map(Number);
     return [Object.assign({}, trace, {z: [[trace.zmin || 0]], opacity: 0}),
             {trace, z: typed(trace.z), rows, cols}];
   }
-  if (trace.type === 'scatter' && trace.x && trace.x.bdata) {
+  if (trace.type === 'scatter' && trace.x && typeof trace.x.bdata === 'string') {
     const marker = trace.marker || {};
-    const sizes = marker.size && marker.size.bdata ? typed(marker.size) : null;
+    const sizes = marker.size && typeof marker.size.bdata === 'string' ? typed(marker.size) : null;
     const shell = Object.assign({}, trace, {x: [null], y: [null]});  // empty: Plotly hides it
     if (sizes) shell.marker = Object.assign({}, marker, {size: 7});
     return [shell, {trace, x: typed(trace.x), y: typed(trace.y), sizes}];
