@@ -27,8 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-RENDERS = """(sel) => Array.from(document.querySelectorAll(sel + ' .gp-plot'))
-                   .map(e => Number(e.dataset.renders || 0))"""
+RENDERS = """(ids) => ids.split(',').map(id => document.querySelector(id.trim() + ' .gp-plot'))
+                   .map(e => Number((e && e.dataset.renders) || 0))"""
 
 
 def start_app() -> tuple[subprocess.Popen, str]:
@@ -62,8 +62,10 @@ class FrameGate:
         self.open = True
 
     def route(self, route) -> None:
-        # The page's frame loop posts to /gradio_api/run/frame (compare_frame in Compare).
-        if not self.open and route.request.url.endswith(("/run/frame", "/run/compare_frame")):
+        # The page's frame loop posts to /gradio_api/run/frame (compare_frame in Compare);
+        # before it, Gradio's timer posted to /run/predict (so the script times older pages).
+        if not self.open and route.request.url.endswith(
+                ("/run/frame", "/run/compare_frame", "/run/predict")):
             route.abort()
         else:
             route.continue_()

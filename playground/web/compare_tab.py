@@ -268,7 +268,8 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
                                             shown.critic_scale("a", critic_range(a)))),
                 plot_b: as_json(live_figure(b, f"B: {b.config.loss}", 430,
                                             shown.critic_scale("b", critic_range(b)))),
-                curves: as_json(curves_figure([("A", a), ("B", b)], 430)),
+                curves: as_json(curves_figure([("A", a), ("B", b)], 430))
+                if shown.curves_due(a.playing) else gr.skip(),
                 status_a: status_html(a, session.notice, "status-a", "A"),
                 status_b: status_html(b, "", "status-b", "B")}
 
