@@ -1,11 +1,12 @@
 """Drawn frames/s of the live view, counted in headless Chromium itself, while a 2-D preset
 trains; and training it/s with the page watching against the same run with nobody watching.
 
-The page's plot script counts every Plotly render of the live plot (``data-renders`` on the
+The page's plot script counts every drawn frame of the live plot (``data-renders`` on the
 plot element, see web/static/live_plot.js); this reads that counter before and after a window
-of ``--seconds``. "Nobody watching" is the same session with the page's frame requests held
-back (the worker draws a snapshot only when asked), so both rates come from one run, one
-worker, interleaved over ``--rounds``.
+of ``--seconds``, and the CPU time of Chromium's renderer processes per drawn frame (which
+other processes' load does not inflate as it does frames/s). "Nobody watching" is the same
+session with the page's frame requests held back (the worker draws a snapshot only when
+asked), so both rates come from one run, one worker, interleaved over ``--rounds``.
 
     python bench/browser_frames.py [--preset wgan-gp-fix] [--seconds 8] [--rounds 3] [--compare]
 
@@ -50,6 +51,37 @@ def start_app() -> tuple[subprocess.Popen, str]:
     raise RuntimeError("the app did not start")
 
 
+def _stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as handle:
+        return handle.read().rsplit(")", 1)[1].split()
+
+
+def renderer_cpu_s() -> float:
+    """CPU seconds used so far by this script's Chromium renderer processes (Linux /proc):
+    the page's own work per frame, which CPU contention from other processes does not
+    inflate the way it does wall-clock frames/s."""
+    children: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                children.setdefault(int(_stat(int(name))[1]), []).append(int(name))
+            except (OSError, IndexError):
+                continue
+    total, todo = 0.0, list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/cmdline") as handle:
+                if "--type=renderer" not in handle.read().replace("\0", " "):
+                    continue
+            fields = _stat(pid)
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError):
+            continue
+    return total
+
+
 def iteration(page, selector: str) -> int:
     match = re.search(r"iteration ([\d,]+)", page.inner_text(selector))
     return int(match.group(1).replace(",", "")) if match else -1
@@ -75,10 +107,13 @@ def measure(page, gate: FrameGate, seconds: float, plots: str, status: str) -> d
     gate.open = True
     page.wait_for_timeout(1500)  # the view catches up
     r0, i0, t0 = page.evaluate(RENDERS, plots), iteration(page, status), time.perf_counter()
+    c0 = renderer_cpu_s()
     page.wait_for_timeout(seconds * 1000)
     r1, i1, t1 = page.evaluate(RENDERS, plots), iteration(page, status), time.perf_counter()
+    c1 = renderer_cpu_s()
     watched = {"fps": [(b - a) / (t1 - t0) for a, b in zip(r0, r1, strict=True)],
-               "its": (i1 - i0) / (t1 - t0)}
+               "its": (i1 - i0) / (t1 - t0),
+               "cpu_ms": 1000 * (c1 - c0) / max(r1[0] - r0[0], 1)}
     gate.open = False
     page.wait_for_timeout(500)
     i0, t0 = iteration(page, status), time.perf_counter()
@@ -132,6 +167,8 @@ def main() -> None:
         fps = statistics.median(r["fps"][side] for r in rows)
         print(f"drawn frames/s{f' (side {side + 1})' if sides > 1 else ''}  {fps:6.1f}   "
               f"(goal >= {5 if sides > 1 else 10})")
+    print(f"Chromium renderer CPU ms per drawn frame {med('cpu_ms'):6.1f}"
+          f"{' (both sides)' if sides > 1 else ''}")
     print(f"training it/s, page watching  {med('its'):6.1f}")
     print(f"training it/s, nobody watching {med('solo_its'):5.1f}   "
           f"ratio {med('its') / med('solo_its'):.2f} (goal >= 0.8)")

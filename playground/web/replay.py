@@ -1,7 +1,7 @@
 """Replay: the timeline under the live plot scrubs back through the run's film.
 
 Every run keeps a bounded film (``live.film``). While the run is paused, moving the timeline
-shows the film's frame at that point, with the real points, in the live plot; the timer then
+shows the film's frame at that point, with the real points, in the live plot; the frame loop then
 leaves the plot alone (``TabView.replay_holds``) until the run moves on: Play, a Step, a new
 config. A preset that nobody has trained yet (step 0, the preset's own config) has a shipped,
 pre-computed film (presets/films/NAME.npz, made by ``bench/preset_films.py``), so a visitor can

@@ -1,4 +1,4 @@
-"""What the page remembers about a tab's session between timer ticks, in one typed place.
+"""What the page remembers about a tab's session between frame requests, in one typed place.
 
 The live view sends a frame only when the run drew a new one, and a "could not start" notice
 only once; both need the last thing this tab was shown. That state belongs to the web layer, so
