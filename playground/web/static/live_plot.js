@@ -195,7 +195,7 @@ function paint() {
 }
 
 let source = props.value;  // the latest figure: Gradio's value, or one the frame loop brought
-let parsed = [null, null];  // the last value (a figure as JSON, see layout.PlotElement), parsed
+let parsed = [null, null];  // the last value (a figure as JSON, see viz.as_json), parsed
 
 function figure() {
   const value = source;
