@@ -1,5 +1,6 @@
 """The app's public API events, through gradio_client against a launched app."""
 
+import json
 import time
 
 import pytest
@@ -25,11 +26,14 @@ class Viewer:
     def poll(self, arrows=True, manifold=False):
         out = predict(self.client, arrows, manifold, False, api_name="/frame")
         plot, status = out["live-plot"], out["status"]
+        # The plots' values are figures as JSON strings (viz.as_json); a skip is a dict.
+        plot = json.loads(plot) if isinstance(plot, str) else plot
+        curves = json.loads(out["curves"]) if isinstance(out["curves"], str) else out["curves"]
         if isinstance(status, str) and status:
             self.status = status
         if not (isinstance(plot, dict) and "data" in plot):  # skipped: nothing new to draw
             return None, None
-        return plot, out["curves"]
+        return plot, curves
 
     def step(self) -> int:
         self.poll()

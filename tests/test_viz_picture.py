@@ -1,6 +1,8 @@
 """The live picture tells the story without numbers (issue 14): real points drawn above the
 fakes, each real mode ringed covered or empty, gradient arrows with heads."""
 
+import base64
+
 from playground.live.run import LiveRun
 from playground.live.snapshot import ViewOptions
 from playground.presets import load_preset
@@ -13,9 +15,10 @@ def test_real_points_sit_above_fakes_and_modes_are_ringed():
     names = [t["name"] for t in live_figure(snap)["data"]]
     assert names.index("real") > names.index("fake (G)")  # drawn later: on top
     rings = [t for t in live_figure(snap)["data"] if t["name"].startswith("mode ")]
-    # At step 0 G's blob sits at the centre: all 8 ring modes are empty.
-    assert [t["name"] for t in rings] == ["mode empty"]
-    assert rings[0]["x"]["bdata"]  # eight centres, as float32
+    # At step 0 G's blob sits at the centre: all 8 ring modes are empty (both traces are
+    # always there, so the legend keeps still; the covered one holds no centre).
+    assert [t["name"] for t in rings] == ["mode covered", "mode empty"]
+    assert [len(base64.b64decode(t["x"]["bdata"])) // 4 for t in rings] == [0, 8]
     arrows = next(t for t in live_figure(snap)["data"] if t["name"] == "G's push (gradient)")
     assert arrows["marker"]["symbol"] == "arrow" and arrows["marker"]["angleref"] == "previous"
 

@@ -36,12 +36,17 @@ from playground.presets import load_pair, pair_names
 from playground.web.admission import run_problem
 from playground.web.clients import client_of
 from playground.web.controls import control_changes, to_control
-from playground.web.layout import FRAME_INTERVAL_S, plot_element, share_query, status_html
+from playground.web.layout import Feed, plot_element, share_query, status_html
 from playground.web.outcome import Outcome, Updates
 from playground.web.tab_state import TabViews
 from playground.web.viz import critic_range, live_figure
+from playground.web.viz_common import as_json
 from playground.web.viz_curves import curves_figure
 
+# The tab's frame loop (run by plot A's script): the event compare_frame fills both plots,
+# the curves and both status lines.
+COMPARE_FEED = Feed("compare_frame", (), ("plot-a", "plot-b", "curves-ab", "status-a",
+                                          "status-b"))
 B_FIELDS = ("loss", "lr_g", "lr_d", "optimizer_g", "optimizer_d", "n_critic", "gp_lambda",
             "spectral_norm", "model")
 
@@ -111,7 +116,7 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
     with gr.Row():
         with gr.Column():
             status_a = gr.HTML(status_html(None, elem_id="status-a"))
-            plot_a = plot_element("plot-a", height=430)
+            plot_a = plot_element("plot-a", height=430, feed=COMPARE_FEED)
         with gr.Column():
             status_b = gr.HTML(status_html(None, elem_id="status-b"))
             plot_b = plot_element("plot-b", height=430)
@@ -134,7 +139,6 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
         apply_b = gr.Button("Apply to B", elem_id="btn-apply-b")
         link = gr.Textbox("", label="share link (opens this comparison)", elem_id="compare-link",
                           buttons=["copy"], interactive=False)
-    timer = gr.Timer(FRAME_INTERVAL_S, active=False)
     pair_name = gr.State(None)
 
     def pair_session(request: gr.Request) -> Session | None:
@@ -158,9 +162,9 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
         except PlaygroundFullError as exc:  # full, or no room for a run this heavy
             return {message: f"⚠ {exc}"}
         return {message: note, **b_values(b), b_json: b.to_json(),
-                link: pair_query(a, b, name), timer: gr.Timer(active=True), pair_name: name}
+                link: pair_query(a, b, name), pair_name: name}
 
-    started = [message, *b_controls, b_json, link, timer, pair_name]
+    started = [message, *b_controls, b_json, link, pair_name]
 
     def on_pair(name: str, request: gr.Request) -> Updates:
         try:
@@ -263,15 +267,17 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
         a, b = snaps
         if not shown.is_new(a.seq):
             return {status_a: gr.skip()}
-        return {plot_a: live_figure(a, f"A: {a.config.loss}", 430,
-                                    shown.critic_scale("a", critic_range(a))),
-                plot_b: live_figure(b, f"B: {b.config.loss}", 430,
-                                    shown.critic_scale("b", critic_range(b))),
-                curves: curves_figure([("A", a), ("B", b)], 430),
+        return {plot_a: as_json(live_figure(a, f"A: {a.config.loss}", 430,
+                                            shown.critic_scale("a", critic_range(a)))),
+                plot_b: as_json(live_figure(b, f"B: {b.config.loss}", 430,
+                                            shown.critic_scale("b", critic_range(b)))),
+                curves: as_json(curves_figure([("A", a), ("B", b)], 430))
+                if shown.curves_due(a.playing) else gr.skip(),
                 status_a: status_html(a, session.notice, "status-a", "A"),
                 status_b: status_html(b, "", "status-b", "B")}
 
-    timer.tick(on_tick, None, [plot_a, plot_b, curves, status_a, status_b],
-               trigger_mode="once", concurrency_limit=None, show_progress="hidden",
-               queue=False, api_name="compare_frame")
+    frame = gr.Button("compare frame", visible=False)  # polled by COMPARE_FEED's loop
+    frame.click(on_tick, None, [plot_a, plot_b, curves, status_a, status_b],
+                trigger_mode="once", concurrency_limit=None, show_progress="hidden",
+                queue=False, api_name="compare_frame")
     return CompareTab(start, started, info, pair)

@@ -5,6 +5,7 @@ the texts beside them. Pure layout and formatting; ``ui`` wires them to sessions
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,10 @@ from playground.web.controls import config_to_query, to_control
 from playground.web.scripts import script_tag
 from playground.web.viz import status_fields
 
-FRAME_INTERVAL_S = 0.08  # ≥ 10 fresh frames/s where the machine allows
+FRAME_INTERVAL_S = 0.08  # the page asks for a frame this often (≥ 10 fresh frames/s)
 LIVE_PLOT_JS = (Path(__file__).parent / "static" / "live_plot.js").read_text()
 CSS = """
+#gp-feed {display: none !important;}
 .gp-status {font-size: 15px; padding: 6px 10px; border-radius: 6px; background: #f4f4f6;}
 .gp-status.bad {background: #fde2e1; color: #8a1c14;}
 .gp-status b {font-size: 18px;}
@@ -79,12 +81,39 @@ PAGE_JS = """() => {
 }"""
 
 
-def plot_element(elem_id: str, drawable: bool = False, height: int = 520) -> gr.HTML:
-    """A chart that stays mounted; new values go through Plotly.react (see live_plot.js)."""
+@dataclass(frozen=True)
+class Feed:
+    """A tab's frame loop, run by live_plot.js in its plot: it posts the values of the
+    ``inputs`` elements to the event ``api`` through Gradio's HTTP API every
+    FRAME_INTERVAL_S and puts the answers in the ``outputs`` elements (plots and HTML), ids
+    in the event's order. Gradio's own gr.Timer went through the page's event machinery,
+    which copies the state of every component on the page per event: on a 2-core machine
+    that cost Chromium more than the frame (issue 14)."""
+
+    api: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+    def attributes(self) -> str:
+        return (f'data-feed="{self.api}" data-feed-in="{",".join(self.inputs)}" '
+                f'data-feed-out="{",".join(self.outputs)}" '
+                f'data-feed-ms="{round(FRAME_INTERVAL_S * 1000)}" ')
+
+
+def session_marker(session_hash: str) -> str:
+    """The page's session, for the frame loop's requests (an element ``#gp-feed`` holds it)."""
+    return f'<span data-session="{html.escape(session_hash)}"></span>'
+
+
+def plot_element(elem_id: str, drawable: bool = False, height: int = 520,
+                 feed: Feed | None = None) -> gr.HTML:
+    """A chart that stays mounted; new values are drawn in place (see live_plot.js). With a
+    ``feed``, its script also runs that tab's frame loop."""
     return gr.HTML(
         value=None,
         html_template=(
             f'<div class="gp-plot" data-drawable="{int(drawable)}" '
+            f'{feed.attributes() if feed else ""}'
             f'style="width:100%;min-height:min({height}px, 120vw)"></div>'
         ),
         js_on_load=LIVE_PLOT_JS,

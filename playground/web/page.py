@@ -44,11 +44,11 @@ from playground.web.exports_panel import MAX_CHECKPOINT_BYTES, build_export_pane
 from playground.web.inputs import explain_wrong_inputs
 from playground.web.layout import (
     CSS,
-    FRAME_INTERVAL_S,
     PAGE_JS,
     dataset_text,
     loss_text,
     preset_view,
+    session_marker,
     share_query,
     status_html,
 )
@@ -59,6 +59,7 @@ from playground.web.replay import wire_replay
 from playground.web.scripts import PlotlyScript
 from playground.web.tab_state import TabViews
 from playground.web.viz import critic_range, live_figure
+from playground.web.viz_common import as_json
 from playground.web.viz_curves import curves_figure
 
 
@@ -95,7 +96,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 tab = build_play_tab(default)
             with gr.Tab("Compare A / B", id="compare"):
                 compare = build_compare_tab(manager, session_for, tab_view)
-        timer = gr.Timer(FRAME_INTERVAL_S)
+        feed = gr.HTML("", elem_id="gp-feed")  # this page's session, for the frame loop
         # The tab's components by name (each bound to the field of the same name).
         preset, play, pause, step, step_d = tab.preset, tab.play, tab.pause, tab.step, tab.step_d
         step_g, reset, slow, preset_info = tab.step_g, tab.reset, tab.slow, tab.preset_info
@@ -165,6 +166,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             if problem:
                 config = load_preset(DEFAULT_PRESET).config
                 note = f"⚠ {problem} Showing {DEFAULT_PRESET}."
+            marker = {feed: session_marker(request.session_hash)}
             try:
                 try:
                     session = manager.open(request.session_hash, config,  # a loaded page
@@ -173,14 +175,14 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                     config, note = load_preset(TWO_D_OFFER).config, f"⚠ {exc}"
                     session = manager.open(request.session_hash, config, client=client_of(request))
             except PlaygroundFullError as exc:
-                return {message: f"⚠ {exc}"}
+                return {message: f"⚠ {exc}", **marker}
             try:
                 session.apply(config)
             except RunRefusedError as exc:
                 config, note = session.config, f"⚠ {exc}"  # show the run that is there
             updates = {**showing(config), message: note, share: share_query(config)}
             compared, note = compare_from_link(pair_params, config, note, request)
-            return {**updates, **compared, message: note}
+            return {**updates, **compared, message: note, **marker}
 
         def compare_from_link(params: dict[str, str], a: TrainConfig, note: str,
                               request: gr.Request) -> tuple[Updates, str]:
@@ -199,7 +201,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
 
         demo.load(on_load, [preset],
                   [*control_list, message, config_json, share, preset_info, preset, loss_info,
-                   *view_rows, tabs, *compare.started, compare.info, compare.pair],
+                   *view_rows, tabs, *compare.started, compare.info, compare.pair, feed],
                   api_visibility="private")
 
         def on_unload(request: gr.Request) -> None:
@@ -226,13 +228,17 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return {status: gr.skip()}  # nothing new (an empty dict is not one)
             scale = shown.critic_scale("", critic_range(snap))
             held = shown.replay_holds(snap)  # the timeline shows a replayed frame
-            return {live_plot: gr.skip() if held else live_figure(snap, scale=scale),
-                    curves: curves_figure([("", snap)]),
+            return {live_plot: gr.skip() if held else as_json(live_figure(snap, scale=scale)),
+                    curves: as_json(curves_figure([("", snap)])) if shown.curves_due(snap.playing)
+                    else gr.skip(),
                     status: overview_status(snap, session.notice)}
 
-        timer.tick(on_tick, [arrows, manifold, trails, digits], [live_plot, curves, status],
-                   trigger_mode="once", concurrency_limit=None, show_progress="hidden",
-                   queue=False, api_name="frame")
+        # Polled by the page's frame loop (PLAY_FEED in play_tab, run by live_plot.js) and by
+        # API clients; the button only carries the event.
+        frame = gr.Button("frame", visible=False)
+        frame.click(on_tick, [arrows, manifold, trails, digits], [live_plot, curves, status],
+                    trigger_mode="once", concurrency_limit=None, show_progress="hidden",
+                    queue=False, api_name="frame")
 
         def command(action: Callable[[Session], None]) -> Callable[[gr.Request], str]:
             def handler(request: gr.Request) -> str:

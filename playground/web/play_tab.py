@@ -13,8 +13,12 @@ from playground.engine.config import TrainConfig
 from playground.engine.kinds import kind_of
 from playground.presets import preset_names
 from playground.web.controls import DEFAULT_PRESET
-from playground.web.layout import build_controls, plot_element, preset_text
+from playground.web.layout import Feed, build_controls, plot_element, preset_text
 from playground.web.overview import overview_status
+
+# The tab's frame loop (web/page.py registers the event "frame" with these, in this order).
+PLAY_FEED = Feed("frame", ("ov-arrows", "ov-manifold", "ov-trails", "digit-picker"),
+                 ("live-plot", "curves", "status"))
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ def build_play_tab(default: TrainConfig) -> PlayTab:
     message = gr.Markdown("", elem_id="message")
     with gr.Row():
         with gr.Column(scale=5, min_width=420):
-            live_plot = plot_element("live-plot", drawable=True)
+            live_plot = plot_element("live-plot", drawable=True, feed=PLAY_FEED)
             with gr.Row(elem_id="replay-row"):
                 timeline = gr.Slider(0, 100, value=100, step=1, scale=5, elem_id="timeline",
                                      label="timeline (% of the film): drag back to replay")

@@ -1,7 +1,7 @@
 """Replay: the timeline under the live plot scrubs back through the run's film.
 
 Every run keeps a bounded film (``live.film``). While the run is paused, moving the timeline
-shows the film's frame at that point, with the real points, in the live plot; the timer then
+shows the film's frame at that point, with the real points, in the live plot; the frame loop then
 leaves the plot alone (``TabView.replay_holds``) until the run moves on: Play, a Step, a new
 config. A preset that nobody has trained yet (step 0, the preset's own config) has a shipped,
 pre-computed film (presets/films/NAME.npz, made by ``bench/preset_films.py``), so a visitor can
@@ -27,6 +27,7 @@ from playground.live.snapshot import Snapshot, frozen
 from playground.presets import PRESET_DIR
 from playground.web.outcome import Updates
 from playground.web.viz import live_figure
+from playground.web.viz_common import as_json
 
 FILM_DIR = PRESET_DIR / "films"
 WATCH_FRAME_S = 0.15  # "watch the film": seconds per frame (20 frames in 3 s)
@@ -148,7 +149,7 @@ def wire_replay(tab: Any, session_for: Callable[[Any], Any], tab_view: Any,
             return {message: started}
         _, snap, reel, whose = started
         index = frame_index(position, len(reel.frames))
-        return {live_plot: replay_figure(reel, index, snap),
+        return {live_plot: as_json(replay_figure(reel, index, snap)),
                 message: note(reel, index, whose, snap)}
 
     def on_watch(request: gr.Request) -> Iterator[Updates]:
@@ -160,7 +161,7 @@ def wire_replay(tab: Any, session_for: Callable[[Any], Any], tab_view: Any,
         for index in range(len(reel.frames)):
             if not tab_view(session).replay_holds(session.latest or snap):
                 return  # the user pressed Play or changed the run: the live view takes over
-            yield {live_plot: replay_figure(reel, index, snap),
+            yield {live_plot: as_json(replay_figure(reel, index, snap)),
                    timeline: round(100 * index / (len(reel.frames) - 1)),
                    message: note(reel, index, whose, snap)}
             time.sleep(WATCH_FRAME_S)

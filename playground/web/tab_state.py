@@ -1,4 +1,4 @@
-"""What the page remembers about a tab's session between timer ticks, in one typed place.
+"""What the page remembers about a tab's session between frame requests, in one typed place.
 
 The live view sends a frame only when the run drew a new one, and a "could not start" notice
 only once; both need the last thing this tab was shown. That state belongs to the web layer, so
@@ -8,10 +8,12 @@ added to Session objects.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
 
+CURVES_EVERY_S = 1.0  # while playing, the curves redraw at most once a second (issue 14)
 SHRINK = 0.05  # how far a critic's colour range narrows towards a frame's own range per frame
 
 
@@ -26,6 +28,17 @@ class TabView:
     critic_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     # The timeline shows a film frame: (step, config) of the paused run it was shown over.
     replay: tuple[int, Any] | None = None
+    curves_sent_at: float = -1e9  # time.monotonic() of the last curves sent
+
+    def curves_due(self, playing: bool, now: float | None = None) -> bool:
+        """Whether to send the curves with this frame. A redraw of the four curve panels
+        costs the browser ~3x the live plot's, and a second's more history changes little:
+        while playing they go at most every CURVES_EVERY_S; a paused run's at once."""
+        now = time.monotonic() if now is None else now
+        if playing and now - self.curves_sent_at < CURVES_EVERY_S:
+            return False
+        self.curves_sent_at = now
+        return True
 
     def hold_replay(self, snap: Any) -> None:
         """The live plot shows a replayed frame over the paused run ``snap``."""

@@ -156,16 +156,15 @@ def mode_traces(snap: Snapshot) -> list[dict[str, Any]]:
     centres = np.asarray(modes.centres, dtype=np.float32)
     size = max(14.0, min(40.0, 2 * HQ_STDS * modes.std / (snap.bounds[1] - snap.bounds[0])
                          * 480))
-    traces = []
-    for mask, name, colour, dash in ((covered, "mode covered", REAL_COLOUR, 1.6),
-                                     (~covered, "mode empty", EMPTY_COLOUR, 1.2)):
-        if mask.any():
-            traces.append({"type": "scatter", "mode": "markers", "name": name,
-                           "x": typed(centres[mask, 0]), "y": typed(centres[mask, 1]),
-                           "marker": {"symbol": "circle-open", "size": size, "color": colour,
-                                      "line": {"width": dash}},
-                           "hoverinfo": "skip"})
-    return traces
+    # Both traces always, an empty one too: the legend keeps still, and the page's Plotly frame
+    # is not redrawn each time a mode flickers between covered and empty (live_plot.js).
+    return [{"type": "scatter", "mode": "markers", "name": name,
+             "x": typed(centres[mask, 0]), "y": typed(centres[mask, 1]),
+             "marker": {"symbol": "circle-open", "size": size, "color": colour,
+                        "line": {"width": dash}},
+             "hoverinfo": "skip"}
+            for mask, name, colour, dash in ((covered, "mode covered", REAL_COLOUR, 1.6),
+                                             (~covered, "mode empty", EMPTY_COLOUR, 1.2))]
 
 
 def manifold_trace(snap: Snapshot) -> dict[str, Any] | None:

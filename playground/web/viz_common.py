@@ -10,6 +10,7 @@ import base64
 from typing import Any
 
 import numpy as np
+import orjson
 
 REAL_COLOUR = "#1a9850"  # green: real data, and "D says real"
 FAKE_COLOUR = "#7b3294"  # purple: generated data, and "D says fake"
@@ -26,3 +27,11 @@ def typed(array: np.ndarray, dtype: str = "f4") -> dict[str, Any]:
     if data.ndim == 2:
         spec["shape"] = f"{data.shape[0]},{data.shape[1]}"
     return spec
+
+
+def as_json(figure: dict[str, Any]) -> str:
+    """A figure for a live plot element, as one JSON string. The page's frontend deep-copies
+    every component's value on every event (Svelte's state snapshot); a figure of nested
+    objects cost Chromium more to copy than to draw, a string nothing (live_plot.js parses
+    it). orjson, as Gradio itself: numpy scalars pass, a NaN becomes null (JSON has none)."""
+    return orjson.dumps(figure, option=orjson.OPT_SERIALIZE_NUMPY).decode()

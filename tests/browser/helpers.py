@@ -3,9 +3,10 @@
 import re
 import time
 
+# The points are painted on a canvas over the plot (live_plot.js); gpTraces holds what it painted.
 FAKE_X = """() => {
   const gd = document.querySelector('#live-plot .gp-plot');
-  const trace = (gd._fullData || []).find(t => t.name === 'fake (G)');
+  const trace = (gd.gpTraces || []).find(t => t.name === 'fake (G)');
   return trace ? Array.from(trace.x.slice(0, 50)).concat(Array.from(trace.y.slice(0, 50))) : null;
 }"""
 
@@ -14,7 +15,7 @@ TRACE_NAMES = """() => (document.querySelector('#live-plot .gp-plot')._fullData 
 
 REAL_POINTS = """() => {
   const gd = document.querySelector('#live-plot .gp-plot');
-  const t = (gd._fullData || []).find(t => t.name === 'real');
+  const t = (gd.gpTraces || []).find(t => t.name === 'real');
   return t ? Array.from(t.x).map((x, i) => [x, t.y[i]]) : null;
 }"""
 

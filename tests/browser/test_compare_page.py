@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 FAKES = """(id) => {
   const gd = document.querySelector('#' + id + ' .gp-plot');
-  const t = (gd._fullData || []).find(t => t.name === 'fake (G)');
+  const t = (gd.gpTraces || []).find(t => t.name === 'fake (G)');
   return t ? Array.from(t.x.slice(0, 30)) : null;
 }"""
 
