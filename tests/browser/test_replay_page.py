@@ -43,6 +43,9 @@ def test_scrub_back_through_a_run_then_play_goes_on(page, artifacts):
     set_timeline(page, 0)  # scrubbing pauses the run
     wait_until(lambda: "this run's film: step 10 " in message(page), timeout=20,
                what=f"the run's first film frame (message: {message(page)!r})")
+    # The status line that says "paused" comes from a snapshot taken after the pause: its
+    # step is final (a frame in flight may still show a step or two before it).
+    wait_until(lambda: "paused" in page.inner_text("#gp-status"), what="the paused status")
     paused_at = iteration(page)
     replayed = page.evaluate(FAKE_X)
     page.wait_for_timeout(1500)  # the timer keeps ticking: the replayed frame must stay
