@@ -229,3 +229,20 @@ def test_live_metrics_of_a_small_eval_batch_take_only_what_it_holds(dataset):
         metrics = evaluation.advance()
     assert evaluation.done == 100
     assert metrics["mean_confidence"] > 0
+
+
+def test_the_page_switches_to_stacked_mnist_with_its_own_preset():
+    from playground.web.controls import kind_defaults, kind_preset
+
+    assert kind_preset("stacked_mnist") == "stacked-mnist-dcgan"
+    config = kind_defaults("stacked_mnist")
+    assert config.dataset == "stacked_mnist" and not config.conditional
+
+
+def test_cost_estimate_counts_the_three_channels():
+    from playground.engine.cost import per_sample
+
+    for architecture in ("dcgan", "mlp"):
+        grey = per_sample(SMALL.with_changes(dataset="mnist", architecture=architecture))
+        colour = per_sample(SMALL.with_changes(architecture=architecture))
+        assert all(c > g for c, g in zip(colour, grey, strict=True)), (architecture, grey, colour)
