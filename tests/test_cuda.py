@@ -49,26 +49,27 @@ def test_auto_picks_the_gpu():
     assert next(trainer.generator.parameters()).is_cuda
 
 
-def test_a_cpu_checkpoint_opens_on_the_gpu_and_back():
-    """The generators' states differ in kind (5,056 bytes on a CPU, 16 on a GPU): a checkpoint
-    moved either way opens and trains on (engine/checkpoint.restore_rng)."""
+def _saved_for(trainer, device: str) -> bytes:
+    """The trainer's checkpoint with its config naming ``device`` (where it will be opened)."""
     import io
 
     from playground.engine.checkpoint import trainer_state
 
+    state = trainer_state(trainer)
+    state["config"]["device"] = device
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    return buffer.getvalue()
+
+
+def test_a_cpu_checkpoint_opens_on_the_gpu_and_back():
+    """The generators' states differ in kind (5,056 bytes on a CPU, 16 on a GPU): a checkpoint
+    moved either way opens and trains on (engine/checkpoint.restore_rng)."""
     cpu = make_trainer(load_preset("wgan-gp-fix").config.with_changes(device="cpu"))
     cpu.step()
-    state = trainer_state(cpu)
-    state["config"]["device"] = "cuda"
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    on_gpu = load_checkpoint(buffer.getvalue())
+    on_gpu = load_checkpoint(_saved_for(cpu, "cuda"))
     assert next(on_gpu.generator.parameters()).is_cuda
     on_gpu.step()
-    state = trainer_state(on_gpu)
-    state["config"]["device"] = "cpu"
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    back = load_checkpoint(buffer.getvalue())
+    back = load_checkpoint(_saved_for(on_gpu, "cpu"))
     assert not next(back.generator.parameters()).is_cuda and back.steps_done == 2
     back.step()

@@ -97,7 +97,8 @@ def test_kill_the_app_mid_run_and_start_it_again(tmp_path):
 def test_exports_are_swept_so_a_long_running_space_keeps_its_disk(tmp_path):
     """Each download is written to its own unguessable folder; writing one removes those
     older than the TTL (including any a killed app left), and keeps fresh ones."""
-    from playground.web.exports_panel import EXPORT_TTL_S, _export_file
+    from playground.web.exports_panel import EXPORT_TTL_S
+    from playground.web.exports_panel import export_file as _export_file
 
     old = Path(_export_file("old.csv", "a,b\n", tmp_path))
     fresh = Path(_export_file("fresh.csv", "a,b\n", tmp_path))
@@ -124,6 +125,8 @@ def test_a_run_that_cannot_restart_says_why_on_the_page(tmp_path):
         loaded = client.predict("mnist-dcgan", api_name="/preset")
         assert any(isinstance(part, str) and "✓ preset" in part for part in loaded)
         _plays(client, steps=3)
+        client.predict(api_name="/pause")  # a run its worker was training when it died is
+        time.sleep(1.0)  # not reopened at all (test_killer_config.py); this one is idle
         for link in mnist.iterdir():
             link.unlink()
         workers = [pid for pid in _descendants(app.pid)

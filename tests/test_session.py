@@ -171,7 +171,11 @@ def test_a_killed_worker_is_replaced_and_its_sessions_reopened():
         s = m.open("tab-crash", SMALL.with_changes(seed=9))
         s.play()
         s.wait_for(lambda snap: snap.step > 10, timeout=60)
+        s.pause()  # killed while idle: a run it was training then is not reopened (issue 17,
+        s.wait_for(lambda snap: not snap.playing, timeout=60)  # test_killer_config.py)
         old_pid = m.worker_stats()[0]["pid"]
+        while m._workers[0].busy.value:
+            time.sleep(0.01)
         os.kill(old_pid, signal.SIGKILL)
         deadline = time.monotonic() + 30
         while "restarted" not in s.notice:  # the reader notices within a second

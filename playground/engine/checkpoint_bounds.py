@@ -101,6 +101,22 @@ def check_optimiser(key: str, saved: Any, params: list[tuple[int, ...]],
                 raise refuse(f"a checkpoint whose {key} {name} fits parameter {index}")
 
 
+PAIR_SIDES = ("a.pt", "b.pt")
+
+
+def check_pair(data: bytes) -> None:
+    """A pair checkpoint (the comparison's A and B in one zip, stored as ``LivePair`` writes
+    it) holds exactly a.pt and b.pt and inflates to no more than its own size; each side is
+    then a checkpoint that ``read_state`` bounds like a single run's before its tensors are
+    read. Without this a side deflated 1000:1 inflated in full before any check saw it."""
+    sizes = zip_sizes(io.BytesIO(data))
+    if sorted(sizes) != list(PAIR_SIDES):
+        raise refuse("a pair checkpoint (a zip of a.pt and b.pt, nothing else)")
+    if sum(sizes.values()) > len(data):
+        raise refuse(f"a pair checkpoint saved by this app (its sides would inflate to "
+                     f"{sum(sizes.values()):,} bytes from a {len(data):,}-byte file)")
+
+
 def max_checkpoint_bytes(config: TrainConfig) -> int:
     """The most tensor data a checkpoint of ``config`` may hold (what ``check_skeleton``
     allows): the web app refuses to write a checkpoint over its own upload cap, so it can

@@ -2,19 +2,31 @@
 
 One config is the whole state of a run (plus its seed), so it is what presets store, what the
 CLI's ``--set`` edits, what the UI sends and what a shared link encodes. All validation lives
-here so that every entry point gives the same clear message for the same bad value.
+here (the value readers in ``config_values``) so that every entry point gives the same clear
+message for the same bad value.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import math
-import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
+
+from playground.engine.config_values import (
+    MAX_CUSTOM_POINTS,
+    ConfigError,
+    as_betas,
+    as_bool,
+    as_float,
+    as_int,
+    as_points,
+    parse_json,
+    parse_set_value,
+    shown_value,
+)
 
 NOISE_KINDS = ("gaussian", "uniform")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "gelu", "sigmoid")
@@ -22,52 +34,8 @@ OPTIMIZERS = ("sgd", "adam", "rmsprop")
 DEVICES = ("auto", "cpu", "cuda")
 ARCHITECTURES = ("mlp", "dcgan", "stacked")  # conv nets (dcgan, two-stage stacked): images only
 MODELS = ("gan", "vae")  # vae: G's nets are the decoder, D's the encoder (engine/vae.py)
-MAX_CUSTOM_POINTS = 2000
 MAX_PARAMETERS = 20_000_000  # per network
 MAX_IMAGE_BATCH = 1024
-
-
-def _short_repr() -> reprlib.Repr:
-    short = reprlib.Repr()  # keyword arguments only from Python 3.12
-    short.maxlevel, short.maxstring, short.maxother, short.maxlong = 3, 60, 60, 40
-    short.maxlist = short.maxtuple = 6
-    short.maxdict = 4
-    return short
-
-
-_SHORT_REPR = _short_repr()
-
-
-def shown_value(value: Any) -> str:
-    """A bounded repr of a hostile value: reprlib caps depth and length, but Python refuses
-    to write an int of over 4,300 digits (ValueError), so such an int is described instead."""
-    try:
-        return _SHORT_REPR.repr(value)
-    except (ValueError, RecursionError, OverflowError):
-        if isinstance(value, int):
-            return f"<an integer of ~{value.bit_length() * 30103 // 100_000 + 1:,} digits>"
-        return f"<{type(value).__name__}>"
-
-
-MAX_CONFIG_CHARS = 100_000  # a config is ~1 KB; with 2,000 drawn points ~57 KB (to_json)
-
-
-def parse_json(text: str, field_name: str = "config") -> Any:
-    """``json.loads`` that turns everything hostile text can make it raise (bad syntax,
-    integers over Python's 4,300-digit limit: ValueError; deep nesting: RecursionError) into a
-    ConfigError naming ``field_name``."""
-    if len(text) > MAX_CONFIG_CHARS:
-        raise ConfigError(field_name, f"{len(text):,} characters",
-                          f"at most {MAX_CONFIG_CHARS:,} characters")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(field_name, text[:40], f"valid JSON ({exc})") from None
-    except RecursionError:
-        raise ConfigError(field_name, text[:40], "JSON nested less deeply") from None
-    except ValueError:  # Python's integer-string limit
-        raise ConfigError(field_name, text[:40],
-                          "numbers of at most 4,300 digits (this one is longer)") from None
 
 
 def _first_unknown(keys: Any) -> Any:
@@ -75,21 +43,6 @@ def _first_unknown(keys: Any) -> Any:
     checkpoint's config dict can hold int and str keys, which ``sorted`` cannot compare)."""
     unknown = set(keys) - set(field_names())
     return min(unknown, key=lambda k: (type(k).__name__, shown_value(k))) if unknown else None
-
-
-class ConfigError(ValueError):
-    """A config value is unusable; the message names the field, the value and what is allowed."""
-
-    def __init__(self, field_name: str, value: Any, allowed: str) -> None:
-        field_name = (field_name if isinstance(field_name, str) else shown_value(field_name)
-                      )[:60] or "(empty name)"
-        self.field = field_name
-        self.value = value
-        self.allowed = allowed
-        shown = shown_value(value)
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
-        super().__init__(f"{field_name}={shown} is not allowed: {allowed}")
 
 
 @dataclass(frozen=True)
@@ -254,97 +207,24 @@ def _set(cfg: TrainConfig, name: str, value: Any) -> None:
     object.__setattr__(cfg, name, value)
 
 
-def _as_int(name: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise ConfigError(name, value, "a whole number")
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            pass
-    if isinstance(value, int):
-        return value
-    raise ConfigError(name, value, "a whole number")
-
-
-def _as_float(name: str, value: Any) -> float:
-    if isinstance(value, bool):
-        raise ConfigError(name, value, "a number")
-    if isinstance(value, (int, float)):
-        try:
-            result = float(value)
-        except OverflowError:  # an int beyond float's range
-            raise ConfigError(name, value, "a finite number") from None
-    elif isinstance(value, str):
-        try:
-            result = float(value.strip())
-        except ValueError:
-            raise ConfigError(name, value, "a number") from None
-    else:
-        raise ConfigError(name, value, "a number")
-    if not math.isfinite(result):
-        raise ConfigError(name, value, "a finite number (not NaN or infinity)")
-    return result
-
-
-def _as_betas(name: str, value: Any) -> tuple[float, float]:
-    if isinstance(value, str):
-        value = [v for v in value.replace("(", "").replace(")", "").split(",") if v.strip()]
-    if not isinstance(value, (list, tuple)) or len(value) != 2:
-        raise ConfigError(name, value, "two numbers (beta1, beta2), each in [0, 1)")
-    betas = tuple(_as_float(name, v) for v in value)
-    if not all(0.0 <= b < 1.0 for b in betas):
-        raise ConfigError(name, value, "two numbers (beta1, beta2), each in [0, 1)")
-    return betas  # type: ignore[return-value]
-
-
-def _as_bool(name: str, value: Any) -> bool:
-    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "on", "off"):
-        value = value.strip().lower() in ("true", "1", "on")
-    if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
-        value = bool(value)
-    if not isinstance(value, bool):
-        raise ConfigError(name, value, "true or false")
-    return value
-
-
-def _as_points(value: Any) -> tuple[tuple[float, float], ...]:
-    name = "custom_points"
-    if not isinstance(value, (list, tuple)):
-        raise ConfigError(name, value, "a list of [x, y] points")
-    if len(value) > MAX_CUSTOM_POINTS:
-        raise ConfigError(name, f"{len(value)} points", f"at most {MAX_CUSTOM_POINTS} points")
-    points = []
-    for point in value:
-        if not isinstance(point, (list, tuple)) or len(point) != 2:
-            raise ConfigError(name, point, "a list of [x, y] points")
-        x, y = (_as_float(name, v) for v in point)
-        if abs(x) > 100 or abs(y) > 100:
-            raise ConfigError(name, point, "coordinates within [-100, 100]")
-        points.append((x, y))
-    return tuple(points)
-
-
 def _normalise(cfg: TrainConfig) -> None:
     """Coerce JSON/CLI/UI spellings (strings, lists, 1.0 for 1) to the field's type."""
     for name in _INT_RANGES:
-        _set(cfg, name, _as_int(name, getattr(cfg, name)))
+        _set(cfg, name, as_int(name, getattr(cfg, name)))
     for name in _FLOAT_RANGES:
-        _set(cfg, name, _as_float(name, getattr(cfg, name)))
+        _set(cfg, name, as_float(name, getattr(cfg, name)))
     for name in ("betas_g", "betas_d"):
-        _set(cfg, name, _as_betas(name, getattr(cfg, name)))
+        _set(cfg, name, as_betas(name, getattr(cfg, name)))
     for name in ("dataset", "loss", *_CHOICES):
         value = getattr(cfg, name)
         if not isinstance(value, str):
             raise ConfigError(name, value, "a name")
         _set(cfg, name, value.strip().lower())
     for name in ("spectral_norm", "conditional"):
-        _set(cfg, name, _as_bool(name, getattr(cfg, name)))
+        _set(cfg, name, as_bool(name, getattr(cfg, name)))
     if cfg.data_std is not None:
-        _set(cfg, "data_std", _as_float("data_std", cfg.data_std))
-    _set(cfg, "custom_points", _as_points(cfg.custom_points))
+        _set(cfg, "data_std", as_float("data_std", cfg.data_std))
+    _set(cfg, "custom_points", as_points(cfg.custom_points))
 
 
 def validate(cfg: TrainConfig) -> None:
@@ -448,18 +328,6 @@ def _parameter_estimate(cfg: TrainConfig, net: str) -> int:
     return inputs * width + (layers - 1) * width * width + width * outputs
 
 
-def parse_set_value(text: str, field_name: str = "value") -> Any:
-    """A ``--set key=value`` (or share-link) value: JSON where it parses (numbers, lists, true,
-    null), else text; JSON that is too deep or holds a too-long integer is a ConfigError naming
-    ``field_name``, not plain text (it was meant as JSON, and text would only fail later)."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
-    except (ValueError, RecursionError):
-        return parse_json(text, field_name)  # raises the named ConfigError
-
-
 def apply_overrides(cfg: TrainConfig, pairs: list[str]) -> TrainConfig:
     """Apply ``key=value`` strings to a config; a malformed pair raises ConfigError."""
     changes: dict[str, Any] = {}
@@ -472,6 +340,10 @@ def apply_overrides(cfg: TrainConfig, pairs: list[str]) -> TrainConfig:
 
 
 __all__ = [
+    "MAX_CUSTOM_POINTS",
+    "parse_json",
+    "parse_set_value",
+    "shown_value",
     "ACTIVATIONS",
     "ARCHITECTURES",
     "MODELS",

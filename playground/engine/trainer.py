@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from playground.engine.changes import OPTIMIZER_FIELDS, ApplyResult, plan_change
 from playground.engine.config import TrainConfig
 from playground.engine.data import make_sampler
 from playground.engine.ema import lr_scale, make_average, scale_learning_rates
@@ -24,30 +25,6 @@ from playground.engine.kinds import DataKind, kind_of
 from playground.engine.losses import LOSSES, Loss, gradient_penalty
 from playground.engine.metrics import decision_surface
 from playground.engine.nets import build_discriminator, build_generator, build_optimizer
-
-# Fields whose change needs new networks (and so a fresh start).
-REBUILD_FIELDS = frozenset(
-    {
-        "dataset",
-        "data_std",
-        "custom_points",
-        "noise_dim",
-        "g_layers",
-        "g_width",
-        "d_layers",
-        "d_width",
-        "activation",
-        "spectral_norm",
-        "architecture",
-        "conditional",
-        "model",
-        "device",
-        "seed",
-        "pack",
-    }
-)
-# Fields whose change needs new optimisers (their state does not carry over), nets kept.
-OPTIMIZER_FIELDS = frozenset({"optimizer_g", "optimizer_d"})
 
 
 @dataclass(frozen=True)
@@ -62,36 +39,6 @@ class StepStats:
     wasserstein: float | None  # critic losses: mean D(real) - mean D(fake), else None
     wall_s: float  # seconds this step took
     diverged: bool
-
-
-@dataclass(frozen=True)
-class ApplyResult:
-    rebuilt: bool
-    message: str
-    changed: tuple[str, ...]
-
-
-def plan_change(old: TrainConfig, new: TrainConfig) -> ApplyResult:
-    """What switching from ``old`` to ``new`` will do, without doing it (the UI says it first)."""
-    changed = tuple(old.diff(new))
-    rebuild = set(changed) & REBUILD_FIELDS
-    if "loss" in changed and _critic_shape(old) != _critic_shape(new):
-        rebuild.add("loss")  # a DCGAN critic drops batch norm for WGAN-GP: a new network
-    rebuild = sorted(rebuild)
-    if rebuild:
-        return ApplyResult(True, f"new networks, back to step 0 (changed: {', '.join(rebuild)})",
-                           changed)
-    message = "applied live: " + ", ".join(changed) if changed else "no change"
-    return ApplyResult(False, message, changed)
-
-
-def _critic_shape(cfg: TrainConfig) -> bool | None:
-    """What of D's structure the loss decides: batch norm in a DCGAN critic (None: nothing)."""
-    if cfg.architecture not in ("dcgan", "stacked"):  # conv critics: images only
-        return None
-    from playground.engine.image_nets import critic_batch_norm
-
-    return critic_batch_norm(cfg)
 
 
 def resolve_device(name: str) -> torch.device:

@@ -13,9 +13,10 @@ import io
 import time
 import zipfile
 
+from playground.engine.changes import ApplyResult
 from playground.engine.checkpoint import load_checkpoint
+from playground.engine.checkpoint_bounds import check_pair
 from playground.engine.config import TrainConfig
-from playground.engine.trainer import ApplyResult
 from playground.live.film import FilmReel
 from playground.live.run import LiveRun, Pacer
 from playground.live.snapshot import Snapshot, ViewOptions
@@ -112,7 +113,8 @@ class LivePair:
     def restore(self, data: bytes) -> None:
         """Continue both sides from ``checkpoint()``'s bytes. Both are read before either is
         replaced, and they must stand at the same step, so a bad file changes nothing."""
-        try:
+        check_pair(data)  # two entries, no bigger inflated than the file: then each side
+        try:  # is bounded as a single run's checkpoint before its tensors are read
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 trainers = [load_checkpoint(archive.read(f"{side}.pt")) for side in SIDES]
         except (zipfile.BadZipFile, KeyError) as exc:

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from playground.engine.changes import ApplyResult
 from playground.engine.config import TrainConfig
-from playground.engine.trainer import ApplyResult
 from playground.live.film import FilmReel
 from playground.live.snapshot import Snapshot, ViewOptions
 

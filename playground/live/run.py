@@ -13,11 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from playground.engine.changes import ApplyResult
 from playground.engine.checkpoint import checkpoint_bytes, load_checkpoint
 from playground.engine.config import TrainConfig
 from playground.engine.metric_names import STAGE_LOSSES
 from playground.engine.models import make_trainer
-from playground.engine.trainer import ApplyResult, Trainer
+from playground.engine.trainer import Trainer
 from playground.live.film import Film, FilmReel
 from playground.live.snapshot import HISTORY_KEYS, METRIC_KEYS, Snapshot, ViewOptions, frozen
 from playground.live.watch import Watch, watch_for

@@ -16,9 +16,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from playground.engine.changes import ApplyResult, plan_change
 from playground.engine.config import TrainConfig
-from playground.engine.trainer import ApplyResult, plan_change
 from playground.live import protocol as p
+from playground.live.admission import (  # noqa: F401 - the page imports the errors from here
+    NoRoomError,
+    Placement,
+    PlaygroundFullError,
+    RunRefusedError,
+    TooManyAnonymousError,
+    least_loaded,
+    run_weight,
+    worker_budget,
+)
 from playground.live.cpus import worker_count
 from playground.live.film import FilmReel
 from playground.live.snapshot import Snapshot, ViewOptions
@@ -26,29 +36,6 @@ from playground.live.workers import WorkerHandle
 
 FRAME_RETRY_S = 1.0  # re-ask for a frame if the last request got no answer in this long
 ANSWER_WAIT_S = 10.0  # how long a page handler waits for the worker to build or restore a run
-
-
-class RunRefusedError(RuntimeError):
-    """The worker could not build or restore the run (or did not answer in time); the run,
-    and the session's idea of it, are as they were. The message says why."""
-
-
-class PlaygroundFullError(RuntimeError):
-    """Every session slot is taken."""
-
-    def __init__(self, cap: int) -> None:
-        super().__init__(
-            f"The playground is full ({cap} sessions are training right now): "
-            "try again in a minute."
-        )
-
-
-class TooManyAnonymousError(PlaygroundFullError):
-    """One client address already holds its share of sessions opened without a page."""
-
-    def __init__(self, cap: int) -> None:
-        RuntimeError.__init__(self, f"this address already holds {cap} sessions opened without "
-                              "the page: open the playground's page to get one")
 
 
 class Session:
@@ -79,6 +66,11 @@ class Session:
         self._waiting: set[int] = set()  # tickets a caller waits on
         self._verdicts: dict[int, p.Reply] = {}  # their answers
         self._restoring: dict[int, TrainConfig] = {}  # a Restore's config, taken when it lands
+
+    @property
+    def weight(self) -> float:
+        """What this session's run costs its worker (see ``live.admission``)."""
+        return run_weight(self.config, self.config_b)
 
     @property
     def latest(self) -> Snapshot | tuple[Snapshot, ...] | None:
@@ -145,6 +137,7 @@ class Session:
         """Continue from checkpoint bytes (already checked, whose config is ``config``); the
         step it continues from, once the worker has restored it. RunRefusedError (and the run as it
         was) if the worker refuses the file or does not answer within ``timeout``."""
+        self.worker.manager.place(self, config, "a", fresh=False)  # NoRoomError if none
         if self.open_failed:
             self._reopen_with(config, timeout)
         ticket = next(self._tickets)
@@ -199,10 +192,15 @@ class Session:
         RunRefusedError, with the run and ``config`` as they were, if the worker cannot build it."""
         current = self.config_b if side == "b" else self.config
         plan = plan_change(current, config)
-        if self.open_failed and side == "a":  # the run never started: start it with these
-            self._reopen_with(config, timeout)
+        if not plan.changed and not fresh and not self.open_failed:
             return plan
-        if not plan.changed and not fresh:
+        fresh = (fresh or self.open_failed) and side == "a"  # a run that starts at step 0
+        target = self.worker.manager.place(self, config, side, fresh)  # NoRoomError if none
+        moved = target is not self.worker
+        if moved:  # a fresh run that fits on another worker: it starts there
+            self.worker.manager.move(self, target)
+        if moved or (self.open_failed and side == "a"):
+            self._reopen_with(config, timeout)  # the run starts (again) with these
             return plan
         ticket = next(self._tickets)
         verdict = self._await(p.Apply(self.id, config, side, fresh, ticket), ticket, timeout)
@@ -276,7 +274,7 @@ class Session:
             self._arrived.notify_all()
 
 
-class SessionManager:
+class SessionManager(Placement):
     """The registry of sessions, keyed by the browser's session hash, with a cap and a TTL."""
 
     def __init__(
@@ -296,6 +294,7 @@ class SessionManager:
         # every visitor out for 15 minutes).
         self.anon_per_client = int(env.get("PLAYGROUND_ANON_PER_CLIENT", 2))
         self.anon_ttl_s = float(env.get("PLAYGROUND_ANON_TTL_S", 60))
+        self.worker_budget = worker_budget(env)  # weight units per worker (live.admission)
         self.stopping = False
         self._lock = threading.Lock()
         self._by_key: dict[str, Session] = {}
@@ -335,7 +334,10 @@ class SessionManager:
                     raise PlaygroundFullError(self.max_sessions)
                 evicted = min(anonymous, key=lambda s: s.last_seen).key
             else:
-                worker = min(self._workers, key=lambda w: len(w.sessions))
+                weight = run_weight(config, config_b)
+                worker = least_loaded(self._loads(), weight, self.worker_budget)
+                if worker is None:
+                    raise NoRoomError(config, weight, self._most_free())
                 session = Session(key, config, worker, config_b)
                 session.client, session.claimed = client, claimed
                 worker.sessions.add(session.id)
@@ -384,14 +386,7 @@ class SessionManager:
 
     def worker_stats(self, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Each worker's live-run count, RSS and pid (the leak and restart tests read it)."""
-        out = []
-        for worker in self._workers:
-            while not worker.replies.empty():
-                worker.replies.get_nowait()
-            worker.send(p.AskStats(""))
-            stats = worker.replies.get(timeout=timeout)
-            out.append({"runs": stats.runs, "rss_mb": stats.rss_mb, "pid": stats.pid})
-        return out
+        return [worker.stats(timeout) for worker in self._workers]
 
     def shutdown(self) -> None:
         if self.stopping:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import queue
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +21,13 @@ from playground.live.pair import LivePair
 from playground.live.run import LiveRun
 
 SLICE_S = 0.02  # training time per playing session before the next gets a turn
+# A run's step can be longer than a slice (an MNIST DCGAN step is ~50 ms): it still takes one
+# step a turn, so without a tally it would get 2.5x the CPU of a 2-D run beside it. Each run
+# earns SLICE_S of credit a round and pays the time its turn took; a run in debt sits rounds
+# out. Time, not CPU: a run's slice ends by the clock (``run.Pacer``), so on a busy machine a
+# 2-D run gets its slice's wall time and less CPU; charged CPU, an MNIST run (charged only the
+# CPU of a step that took 2.5x as long by the clock) got twice the 2-D runs' CPU beside it.
+BUSY_BYTES = 63  # session ids are 22 characters
 IDLE_WAIT_S = 0.05
 SLOW_WAIT_S = 0.01  # only slow-motion runs playing: check back soon, but don't spin
 
@@ -36,8 +44,12 @@ def _rss_mb() -> float:
 class WorkerLoop:
     """The body of a worker: command handling and scheduling, separate from the process."""
 
-    def __init__(self, outbox: Any) -> None:
+    def __init__(self, outbox: Any, busy: Any = None) -> None:
         self.runs: dict[str, p.Run] = {}
+        # Which session's work is under way (a shared byte array the web process reads when
+        # this process dies: the run that was building or training then is not reopened).
+        self.busy = busy
+        self.credit: dict[str, float] = {}  # seconds each run may still use (see SLICE_S)
         self.outbox = outbox
         self.running = True
 
@@ -117,6 +129,8 @@ class WorkerLoop:
 
     def safely(self, sid: str, action: Callable[[], Any]) -> None:
         """Run one session's work; a crash pauses that session only and tells its viewer."""
+        if self.busy is not None:
+            self.busy.value = sid.encode()[:BUSY_BYTES]
         try:
             action()
         except Exception as exc:  # noqa: BLE001 - a bug in one run must not kill the others
@@ -124,6 +138,9 @@ class WorkerLoop:
             if run is not None:
                 run.fault(f"error: {type(exc).__name__}: {exc} (paused; try Reset)")
             self.outbox.put(p.Fault(sid, "".join(traceback.format_exception(exc))[-2000:]))
+        finally:
+            if self.busy is not None:
+                self.busy.value = b""
 
     def tick(self, between: Callable[[], None] = lambda: None) -> float:
         """Give each playing run one slice; returns how long to wait for commands next.
@@ -131,17 +148,24 @@ class WorkerLoop:
         ``between`` runs after each slice (the worker handles waiting commands there), so a
         Pause or a new learning rate waits for one slice, not for a round of every session: an
         MNIST step alone can take 60 ms, and a worker may hold several."""
-        stepped = playing = False
+        stepped = playing = owed = False
         for sid, run in list(self.runs.items()):
             if run.playing and self.runs.get(sid) is run:
                 playing = True
-                before = run.steps_done
-                self.safely(sid, lambda run=run: run.advance(SLICE_S))
+                credit = min(self.credit.get(sid, 0.0) + SLICE_S, SLICE_S)
+                if credit <= 0:  # it overran its slices: the others catch up first
+                    self.credit[sid], owed = credit, True
+                    continue
+                before, started = run.steps_done, time.perf_counter()
+                self.safely(sid, lambda run=run, credit=credit: run.advance(credit))
+                self.credit[sid] = credit - (time.perf_counter() - started)
                 stepped = stepped or run.steps_done != before
                 between()
                 if not self.running:
                     break
-        if stepped:
+        for sid in [sid for sid in self.credit if sid not in self.runs]:
+            del self.credit[sid]
+        if stepped or owed:
             return 0.0
         return SLOW_WAIT_S if playing else IDLE_WAIT_S
 
@@ -164,13 +188,14 @@ def reason(exc: BaseException) -> str:
     return without_paths(f"{type(exc).__name__}: {exc}")[:300]
 
 
-def worker_main(inbox: Any, outbox: Any) -> None:
-    """Process entry point: one torch thread, then serve commands until told to stop."""
+def worker_main(inbox: Any, outbox: Any, busy: Any = None) -> None:
+    """Process entry point: one torch thread, then serve commands until told to stop.
+    ``busy``: a shared byte array of BUSY_BYTES + 1 (see ``WorkerLoop.busy``)."""
     import torch
 
     torch.set_num_threads(1)
     parent = os.getppid()
-    loop = WorkerLoop(outbox)
+    loop = WorkerLoop(outbox, busy)
     wait = IDLE_WAIT_S
     while loop.running:
         if os.getppid() != parent:

@@ -6,13 +6,21 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from playground.live import protocol as p
-from playground.live.worker import worker_main
+from playground.live.worker import BUSY_BYTES, worker_main
 
 if TYPE_CHECKING:
     from playground.live.session import SessionManager
+
+RESTARTED = "the training worker restarted: your run starts again from step 0"
+# A run that was building or training when its worker died (killed, out of memory) may well
+# have killed it: reopened straight away it would take every run on the worker down again.
+KILLED = ("⚠ the training worker stopped (out of memory, or killed) while it was building or "
+          "training this run, so this run was not started again: it could stop everyone's "
+          "runs again. Lower batch_size, the widths or eval_samples, or pick a preset; Reset "
+          "tries this config once more from step 0.")
 
 
 class WorkerHandle:
@@ -32,9 +40,10 @@ class WorkerHandle:
     def _start_process(self) -> None:
         ctx = mp.get_context("spawn")
         self.inbox, self.outbox = ctx.Queue(), ctx.Queue()
+        self.busy = ctx.RawArray("c", BUSY_BYTES + 1)  # the session it works for (worker.py)
         self.process = ctx.Process(
             target=worker_main,
-            args=(self.inbox, self.outbox),
+            args=(self.inbox, self.outbox, self.busy),
             name=f"playground-worker-{self.index}",
             daemon=True,
         )
@@ -62,16 +71,30 @@ class WorkerHandle:
                 self.manager._deliver(reply)
 
     def _restart(self) -> None:
-        """The process died (killed, out of memory): start a new one, reopen its sessions."""
+        """The process died (killed, out of memory): start a new one and reopen its sessions,
+        all but the one whose run it was building or training when it died (``KILLED``)."""
+        suspect = self.busy.value.decode(errors="replace")
         for q in (self.inbox, self.outbox):
             q.cancel_join_thread()
             q.close()
         self._start_process()
         for sid in list(self.sessions):
             session = self.manager._by_id.get(sid)
-            if session is not None:
+            if session is None:
+                continue
+            if sid == suspect:  # no run until the user acts (Reset, a preset, a config)
+                session.open_failed, session.frames, session.notice = True, None, KILLED
+            else:
                 self.send(session.open_command())
-                session.notice = "the training worker restarted: your run starts again from step 0"
+                session.notice = RESTARTED
+
+    def stats(self, timeout: float) -> dict[str, Any]:
+        """The process's live-run count, RSS and pid."""
+        while not self.replies.empty():
+            self.replies.get_nowait()
+        self.send(p.AskStats(""))
+        stats = self.replies.get(timeout=timeout)
+        return {"runs": stats.runs, "rss_mb": stats.rss_mb, "pid": stats.pid}
 
     def stop(self) -> None:
         try:

@@ -34,6 +34,7 @@ from playground.live.session import (
 from playground.live.snapshot import ViewOptions
 from playground.presets import load_pair, pair_names
 from playground.web.admission import run_problem
+from playground.web.clients import client_of
 from playground.web.controls import control_changes, to_control
 from playground.web.layout import FRAME_INTERVAL_S, plot_element, share_query, status_html
 from playground.web.outcome import Outcome, Updates
@@ -152,10 +153,10 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
         manager.close(key)
         try:
             page = manager.get(request.session_hash)  # the Play tab's session: a real page?
-            manager.open(key, a, b, client=str(getattr(request.client, "host", "") or ""),
+            manager.open(key, a, b, client=client_of(request),
                          claimed=page is not None and page.claimed)
-        except PlaygroundFullError:
-            return {message: full}
+        except PlaygroundFullError as exc:  # full, or no room for a run this heavy
+            return {message: f"⚠ {exc}"}
         return {message: note, **b_values(b), b_json: b.to_json(),
                 link: pair_query(a, b, name), timer: gr.Timer(active=True), pair_name: name}
 

@@ -6,11 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import secrets
-import shutil
-import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,12 +18,17 @@ from playground.engine.config import ConfigError, TrainConfig
 from playground.engine.kinds import kind_of
 from playground.live.film import render_gif
 from playground.live.snapshot import HISTORY_KEYS, Snapshot
+from playground.web.clients import client_of
+from playground.web.export_disk import (  # noqa: F401 - tests import the sweep from here
+    EXPORT_TTL_S,
+    export_file,
+    make_room,
+    prune_exports,
+)
 from playground.web.outcome import Outcome
 
 MAX_CONFIG_BYTES = 100_000  # a config is ~1 KB; anything near this is not one
 MAX_CHECKPOINT_BYTES = 200 * 2**20  # the parameter cap keeps real checkpoints far below
-EXPORT_TTL_S = 600.0  # our copy of a download; Gradio serves its own copy from its cache
-EXPORT_BUDGET_BYTES = 1 << 30  # all our export copies together; the oldest go first
 
 
 def history_csv(snap: Snapshot) -> str:
@@ -43,67 +43,6 @@ def history_csv(snap: Snapshot) -> str:
     for row in zip(*(snap.history[k] for k in columns)):
         writer.writerow([int(row[0]), *("" if v != v else f"{float(v):.6g}" for v in row[1:])])
     return out.getvalue()
-
-
-def export_dir() -> Path:
-    return Path(tempfile.gettempdir()) / "gan-playground-exports"
-
-
-def _export_file(name: str, data: bytes | str, folder: Path | None = None) -> str:
-    """Write a download into its own unguessable folder under ``export_dir()``. Gradio copies
-    it into its cache (which ``delete_cache`` empties), so ours are only needed for moments:
-    each export first removes those older than EXPORT_TTL_S, including any left by an app
-    that was killed, so a Space that runs for months does not fill its disk."""
-    folder = folder or export_dir()
-    prune_exports(folder)
-    payload = data.encode() if isinstance(data, str) else data
-    make_room(folder, len(payload), export_budget())
-    path = folder / secrets.token_hex(8) / name
-    path.parent.mkdir(parents=True)
-    path.write_bytes(payload)
-    return str(path)
-
-
-def export_budget() -> int:
-    return int(os.environ.get("PLAYGROUND_EXPORT_BUDGET_BYTES") or EXPORT_BUDGET_BYTES)
-
-
-def make_room(folder: Path, size: int, budget: int) -> int:
-    """Sweep the oldest export folders until ``size`` more bytes fit in ``budget`` (issue 17,
-    finding 3: repeated downloads filled the disk); ValueError if one file alone is over it.
-    How many folders went."""
-    if size > budget:
-        raise ValueError(f"this download would be {size / 1e6:,.0f} MB, over the "
-                         f"{budget / 1e6:,.0f} MB the playground keeps for downloads")
-    entries = []
-    for entry in folder.glob("*") if folder.is_dir() else ():
-        try:
-            used = sum(f.stat().st_size for f in entry.rglob("*") if f.is_file())
-            entries.append((entry.stat().st_mtime, used, entry))
-        except OSError:  # another process swept it
-            continue
-    total, removed = sum(e[1] for e in entries), 0
-    for _, used, entry in sorted(entries, key=lambda e: e[0]):
-        if total + size <= budget:
-            break
-        shutil.rmtree(entry, ignore_errors=True)
-        total -= used
-        removed += 1
-    return removed
-
-
-def prune_exports(folder: Path, max_age_s: float = EXPORT_TTL_S) -> int:
-    """Remove export folders older than ``max_age_s``; how many went."""
-    removed = 0
-    cutoff = time.time() - max_age_s
-    for entry in folder.glob("*") if folder.is_dir() else ():
-        try:
-            if entry.stat().st_mtime < cutoff:
-                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-                removed += 1
-        except OSError:  # another process pruned it first
-            continue
-    return removed
 
 
 def _read_upload(file: Any, limit: int) -> bytes:
@@ -142,7 +81,11 @@ def build_export_panel(session_for: Callable, load_into_session: Callable[..., O
                 name, data, note = make(session)
             except (TimeoutError, ValueError, RuntimeError) as exc:
                 return {message: f"⚠ {exc}"}
-            return {download: _export_file(name, data), message: f"✓ {note}"}
+            try:
+                path = export_file(name, data, client=client_of(request))
+            except ValueError as exc:  # over this client's or everyone's download budget
+                return {message: f"⚠ {exc}"}
+            return {download: path, message: f"✓ {note}"}
         return handler
 
     def checkpoint_file(session: Any) -> tuple[str, bytes, str]:

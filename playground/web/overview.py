@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+from types import MappingProxyType
 from typing import Any
 
 from playground.web.layout import status_html
@@ -28,7 +29,8 @@ NODES = (
 BOX_W, BOX_H = 108, 36
 EDGES = (("noise", "g", "G"), ("g", "fake", "G"), ("fake", "d", "DG"), ("real", "d", "D"),
          ("d", "loss", "DG"))
-LIT_BY = {"noise": "G", "g": "G", "fake": "DG", "d": "D", "real": "D", "loss": "DG"}
+LIT_BY = MappingProxyType(
+    {"noise": "G", "g": "G", "fake": "DG", "d": "D", "real": "D", "loss": "DG"})
 
 def _number(value: Any, form: str = ".3g") -> str:
     if value is None:

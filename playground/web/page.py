@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 
 from playground.engine.config import ConfigError, TrainConfig
 from playground.engine.kinds import kind_of
+from playground.live.admission import TWO_D_OFFER, NoRoomError
 from playground.live.session import (
     PlaygroundFullError,
     RunRefusedError,
@@ -25,6 +26,7 @@ from playground.live.snapshot import ViewOptions
 from playground.presets import load_preset
 from playground.web.admission import run_problem
 from playground.web.body_limit import BodyLimit
+from playground.web.clients import client_of, trust_proxy
 from playground.web.compare_tab import build_compare_tab, compare_key, pair_from_query, pair_text
 from playground.web.controls import (
     CONTROL_FIELDS,
@@ -63,6 +65,7 @@ from playground.web.viz_curves import curves_figure
 def build_app(manager: SessionManager) -> gr.Blocks:
     """The whole page. ``manager`` owns the sessions (and their worker processes)."""
     explain_wrong_inputs()
+    trust_proxy()  # a bad PLAYGROUND_TRUST_PROXY stops the app here, not every request
     default = load_preset(DEFAULT_PRESET).config
     tab_view = TabViews()  # what each tab was last shown
 
@@ -163,8 +166,12 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 config = load_preset(DEFAULT_PRESET).config
                 note = f"⚠ {problem} Showing {DEFAULT_PRESET}."
             try:
-                session = manager.open(request.session_hash, config,  # a loaded page
-                                       client=client_of(request))
+                try:
+                    session = manager.open(request.session_hash, config,  # a loaded page
+                                           client=client_of(request))
+                except NoRoomError as exc:  # e.g. a link's MNIST run on a busy Space: a 2-D one
+                    config, note = load_preset(TWO_D_OFFER).config, f"⚠ {exc}"
+                    session = manager.open(request.session_hash, config, client=client_of(request))
             except PlaygroundFullError as exc:
                 return {message: f"⚠ {exc}"}
             try:
@@ -378,11 +385,6 @@ def build_app(manager: SessionManager) -> gr.Blocks:
         controls["dataset"].change(dataset_text, controls["dataset"], dataset_info,
                                    api_visibility="private")
     return demo
-
-
-def client_of(request: gr.Request) -> str:
-    """The caller's address (what the per-client cap on API-opened sessions counts)."""
-    return str(getattr(request.client, "host", "") or "")
 
 
 def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:

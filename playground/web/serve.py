@@ -44,10 +44,29 @@ def start_mnist_fetch(base_url: str = MIRROR, checksums: Mapping[str, str] = FIL
     return thread
 
 
+def settings_problem(env: Mapping[str, str]) -> str | None:
+    """What is wrong with the PLAYGROUND_* budgets and switches read later (per request, per
+    download), said once at start instead of as a message on every click; None if nothing."""
+    from playground.live.admission import worker_budget
+    from playground.web.clients import trust_proxy
+    from playground.web.export_disk import client_budget, export_budget
+
+    for check in (trust_proxy, worker_budget, export_budget, client_budget):
+        try:
+            check(env)
+        except ValueError as exc:
+            return str(exc)
+    return None
+
+
 def serve() -> None:
     """Start the worker processes and the Gradio server; blocks until the server stops."""
     from playground.live.session import SessionManager
     from playground.web.page import build_app, launch_kwargs
+
+    problem = settings_problem(os.environ)
+    if problem:
+        sys.exit(f"gan-playground: {problem}")
 
     # SIGTERM (a container stopping, `timeout`, `kill`) unwinds through `finally`, which stops
     # the worker processes; they also exit by themselves if this process dies harder.
