@@ -228,6 +228,10 @@ def metric_summary(m: dict) -> str:
             text += (f", right digit {m['label_accuracy']:.0%}"
                      f" (worst digit {m['worst_digit_accuracy']:.0%})")
         return text
+    if m.get("confidence_r") is not None:  # Stacked MNIST: digit triples, one per channel
+        return (f"{m['modes_covered']}/{m['modes_total']} modes (digit triples among"
+                f" {m['samples']:,} samples), mode KL {m['mode_kl']:.2f},"
+                f" confidence {m['mean_confidence']:.2f}")
     if m.get("modes_total"):
         return (f"{m['modes_covered']}/{m['modes_total']} modes,"
                 f" high-quality {m['high_quality_frac']:.0%}, mode KL {m['mode_kl']:.2f}")

@@ -24,7 +24,11 @@ from typing import Any
 from playground.cli.runner import RunResult, train_run, write_run
 from playground.engine.config import ConfigError, TrainConfig, apply_overrides
 from playground.engine.data import is_image_dataset
-from playground.engine.metric_names import CONDITIONAL_METRICS, IMAGE_METRICS
+from playground.engine.metric_names import (
+    CONDITIONAL_METRICS,
+    IMAGE_METRICS,
+    STACKED_MNIST_METRICS,
+)
 from playground.live.cpus import usable_cpus
 
 MAX_RUNS = 10_000
@@ -38,6 +42,8 @@ def sweep_columns(config: TrainConfig) -> tuple[str, ...]:
     """sweep.csv's columns: the mode metrics for 2-D data, the class metrics for images."""
     if not is_image_dataset(config.dataset):
         return SWEEP_COLUMNS
+    if config.dataset == "stacked_mnist":
+        return ("seed", *STACKED_MNIST_METRICS, "wall_s", "diverged")
     extra = CONDITIONAL_METRICS if config.conditional else ()
     return ("seed", *IMAGE_METRICS, *extra, "wall_s", "diverged")
 
@@ -145,8 +151,8 @@ def grid_configs(base: TrainConfig, grid: dict[str, list[str]], seeds: list[int]
 
 COMPARED = ("modes_covered", "high_quality_frac", "mode_kl", "grid_kl", "grid_js",
             *IMAGE_METRICS,
-            *CONDITIONAL_METRICS, "d_loss", "g_loss", "wall_s", "cpu_s",
-            "iters_per_s")
+            *CONDITIONAL_METRICS, "confidence_r", "confidence_g", "confidence_b", "d_loss",
+            "g_loss", "wall_s", "cpu_s", "iters_per_s")
 
 
 def comparison(a: RunResult, b: RunResult) -> dict[str, Any]:

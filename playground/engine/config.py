@@ -264,6 +264,8 @@ def validate(cfg: TrainConfig) -> None:
     if cfg.model == "vae" and cfg.conditional:
         raise ConfigError("conditional", cfg.conditional,
                           "false for a VAE (the conditional model here is the cGAN)")
+    if cfg.dataset == "stacked_mnist":
+        _check_stacked_mnist(cfg)
     if is_image_dataset(cfg.dataset):
         if cfg.pack != 1:
             raise ConfigError("pack", cfg.pack, "1 for image datasets (PacGAN is 2-D only here)")
@@ -293,13 +295,30 @@ def validate(cfg: TrainConfig) -> None:
                           f"at most {MAX_IMAGE_BATCH} for image datasets")
 
 
+def _check_stacked_mnist(cfg: TrainConfig) -> None:
+    """Stacked MNIST trains an unconditional GAN (MLP or DCGAN) only: its 1,000 modes are what
+    G must find by itself, and the two-stage GAN and the VAE are built for one channel."""
+    if cfg.conditional:
+        raise ConfigError("conditional", cfg.conditional,
+                          "false for stacked_mnist (its benchmark counts the modes an "
+                          "unconditional GAN finds by itself)")
+    if cfg.architecture == "stacked":
+        raise ConfigError("architecture", cfg.architecture,
+                          "mlp or dcgan for stacked_mnist (the two-stage stacked GAN draws "
+                          "one-channel digits)")
+    if cfg.model != "gan":
+        raise ConfigError("model", cfg.model, "gan for stacked_mnist (the VAE draws "
+                          "one-channel digits)")
+
+
 def _parameter_estimate(cfg: TrainConfig, net: str) -> int:
     """Roughly how many weights G (net="g") or D has: the cap keeps one session from taking
     the machine's memory (a shared Space has a few GB for everyone)."""
     from playground.engine.data import is_image_dataset
 
     layers, width = getattr(cfg, f"{net}_layers"), getattr(cfg, f"{net}_width")
-    data_dim = 784 if is_image_dataset(cfg.dataset) else 2
+    data_dim = (784 * (3 if cfg.dataset == "stacked_mnist" else 1)
+                if is_image_dataset(cfg.dataset) else 2)
     if cfg.architecture in ("dcgan", "stacked"):  # 7x7 → 14x14 → 28x28, 2w and w channels
         if net == "g":
             return cfg.noise_dim * 2 * width * 49 + 2 * width * width * 16 + width * 16

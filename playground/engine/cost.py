@@ -52,11 +52,14 @@ def _dcgan(config: TrainConfig, net: str) -> tuple[int, int]:
     """A DCGAN's multiply-adds per sample: each conv's weights times its output positions."""
     w = config.g_width if net == "g" else config.d_width
     labels = 10 if config.conditional else 0
-    if net == "g":  # z → 2w x 7 x 7 → w x 14 x 14 → 1 x 28 x 28
-        macs = (config.noise_dim + labels) * 2 * w * 49 + 2 * w * w * 16 * 196 + w * 16 * 784
-        return macs, 2 * w * 49 + w * 196 + 784
-    # 1 x 28 x 28 → w x 14 x 14 → 2w x 7 x 7 → 1
-    macs = (1 + labels) * w * 16 * 196 + w * 2 * w * 16 * 49 + 2 * w * 49
+    from playground.engine.data import image_channels
+
+    c = image_channels(config.dataset)  # 3 for Stacked MNIST
+    if net == "g":  # z → 2w x 7 x 7 → w x 14 x 14 → c x 28 x 28
+        macs = (config.noise_dim + labels) * 2 * w * 49 + 2 * w * w * 16 * 196 + w * 16 * 784 * c
+        return macs, 2 * w * 49 + w * 196 + 784 * c
+    # c x 28 x 28 → w x 14 x 14 → 2w x 7 x 7 → 1
+    macs = (c + labels) * w * 16 * 196 + w * 2 * w * 16 * 49 + 2 * w * 49
     return macs, w * 196 + 2 * w * 49 + 1
 
 
@@ -70,7 +73,9 @@ def per_sample(config: TrainConfig) -> tuple[int, int, int, int]:
         w = max(8, config.g_width // 2)  # 28x28 and the coarse judge (a quarter of the fine)
         stage2 = (2 * w + w * w + w) * 9 * 784
         return mg + stage2, md + md // 4, ag + 2 * w * 784, ad + ad // 4
-    data = 784 if config.dataset == "mnist" else 2
+    from playground.engine.data import image_channels, is_image_dataset
+
+    data = 784 * image_channels(config.dataset) if is_image_dataset(config.dataset) else 2
     labels = 10 if config.conditional else 0
     mg, ag = _mlp(config.noise_dim + labels, config.g_layers, config.g_width, data)
     md, ad = _mlp(data + labels, config.d_layers, config.d_width, 1)

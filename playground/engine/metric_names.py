@@ -8,3 +8,5 @@ IMAGE_METRICS = ("classes_covered", "class_kl", "mean_confidence", "fid_classifi
                  "is_classifier")
 CONDITIONAL_METRICS = ("label_accuracy", "worst_digit_accuracy")  # a cGAN's, besides
 STAGE_LOSSES = ("stage1_d_loss", "stage1_g_loss", "stage2_d_loss", "stage2_g_loss")  # stacked
+STACKED_MNIST_METRICS = ("modes_covered", "mode_kl", "mean_confidence", "confidence_r",
+                         "confidence_g", "confidence_b")  # 1,000 digit triples

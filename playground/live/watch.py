@@ -106,7 +106,9 @@ class ChunkedEvaluation:
 
     def __init__(self, trainer: Trainer, samples: int = IMAGE_EVAL_SAMPLES,
                  chunk: int = IMAGE_EVAL_CHUNK) -> None:
-        self.judge, self.samples, self.chunk = trainer.judge, samples, chunk
+        # Never more than the eval batch holds: eval_samples may be as few as 100.
+        self.judge, self.chunk = trainer.judge, chunk
+        self.samples = min(samples, len(trainer.eval_noise))
         self.outputs: list[tuple[torch.Tensor, torch.Tensor]] = []
         self.done = 0
 

@@ -46,10 +46,13 @@ LOG_FIELDS = frozenset({"lr_g", "lr_d"})  # shown as log10 sliders
 DEFAULT_PRESET = "mode-collapse"  # what the page opens with, and the 2-D defaults
 MAX_DRAWN_CHARS = 100_000  # 2,000 drawn points as JSON are ~60 KB
 IMAGE_DEFAULT_PRESET = "mnist-dcgan"  # the defaults when a user switches to an image dataset
+STACKED_MNIST_PRESET = "stacked-mnist-dcgan"  # ...and to Stacked MNIST (three channels)
 
 
 def kind_preset(dataset: str) -> str:
-    """The preset whose settings suit this kind of data (points or images)."""
+    """The preset whose settings suit this kind of data (points, digits or stacked digits)."""
+    if dataset == "stacked_mnist":
+        return STACKED_MNIST_PRESET
     return IMAGE_DEFAULT_PRESET if is_image_dataset(dataset) else DEFAULT_PRESET
 
 

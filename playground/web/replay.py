@@ -69,7 +69,8 @@ def replay_snapshot(reel: FilmReel, index: int, live: Snapshot) -> Snapshot:
     if isinstance(frame, bytes):  # a PNG digit grid
         from PIL import Image
 
-        grid = np.asarray(Image.open(io.BytesIO(frame)).convert("L"), np.uint8)
+        picture = Image.open(io.BytesIO(frame))  # grey digits, or RGB for Stacked MNIST
+        grid = np.asarray(picture.convert("RGB" if picture.mode == "RGB" else "L"), np.uint8)
         return replace(live, **common, digit_grid=grid, real=empty, fake=empty)
     fake = frame.fake if isinstance(frame, PointsFrame) else frame
     surface = (np.asarray(frame.surface, np.float32) / 255.0 if isinstance(frame, PointsFrame)

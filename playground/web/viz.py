@@ -247,7 +247,10 @@ def _share(value: Any, form: str) -> str:
 def status_fields(snap: Snapshot) -> StatusFields:
     """What the status line says about ``snap`` (the page's HTML wraps it)."""
     m = snap.metrics
-    if snap.digit_grid is not None:
+    if snap.digit_grid is not None and snap.config.dataset == "stacked_mnist":
+        modes = "–" if m.get("modes_covered") is None else f"{m['modes_covered']}/1000"
+        quality = f"modes {modes} · confidence {_share(m.get('mean_confidence'), '.2f')}"
+    elif snap.digit_grid is not None:
         classes = "–" if m.get("classes_covered") is None else f"{m['classes_covered']}/10"
         quality = f"classes {classes} · confidence {_share(m.get('mean_confidence'), '.2f')}"
     else:

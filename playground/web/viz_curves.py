@@ -29,9 +29,19 @@ IMAGE_PANELS = (
 )
 
 
+STACKED_MNIST_PANELS = (  # three digits per image: 1,000 modes, counted live on few samples
+    IMAGE_PANELS[0],
+    ("modes (of 1,000)", (0, None), ("modes_covered", "modes covered", REAL_COLOUR)),
+    ("quality", (0, None), ("mean_confidence", "mean confidence", "#1f78b4"),
+     ("mode_kl", "mode KL", "#999999")),
+)
+
+
 def curve_panels(snap: Snapshot) -> list[tuple]:
     """The panels for this kind of run, with the critic's Wasserstein estimate where it has one."""
     panels = list(IMAGE_PANELS if snap.digit_grid is not None else POINT_PANELS)
+    if snap.config.dataset == "stacked_mnist":
+        panels = list(STACKED_MNIST_PANELS)
     if snap.config.model == "vae":  # its two loss terms, where a GAN has D's and G's losses
         panels[0] = ("losses", None, ("d_loss", "reconstruction", "#d95f02"),
                      ("g_loss", "KL (× beta in the loss)", FAKE_COLOUR))

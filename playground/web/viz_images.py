@@ -1,5 +1,6 @@
 """An image run's live view: the digit grid (two grids for a stacked GAN) above the class
-histogram. Pure: Snapshot → a figure dict, the grid sent as a PNG."""
+histogram; for Stacked MNIST an RGB grid above each channel's classifier confidence. Pure:
+Snapshot → a figure dict, the grid sent as a PNG."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ def images_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[st
     """An image run's live view: the digit grid (a PNG, from fixed noise) above the class
     histogram of the latest evaluation, next to the uniform target a healthy G matches."""
     grid = snap.digit_grid
-    height_px, width_px = grid.shape
+    height_px, width_px = grid.shape[:2]  # (H, W) grey, or (H, W, 3) for Stacked MNIST
+    if snap.config.dataset == "stacked_mnist":
+        return _stacked_mnist_figure(snap, title, height)
     histogram = snap.metrics.get("class_histogram") or [0.0] * 10
     digits = list(range(10))
     traces: list[dict[str, Any]] = [
@@ -73,4 +76,49 @@ def images_figure(snap: Snapshot, title: str = "", height: int = 520) -> dict[st
             {"text": text, "xref": "paper", "yref": "paper", "x": x, "y": 0.29,
              "yanchor": "top", "showarrow": False, "font": {"size": 11}}
             for text, x in (("stage 1: 14x14", 0.24), ("stage 2: 28x28 (the output)", 0.75)))
+    return {"data": traces, "layout": layout}
+
+
+CHANNEL_COLOURS = ("#d62728", "#2ca02c", "#1f77b4")
+
+
+def _stacked_mnist_figure(snap: Snapshot, title: str, height: int) -> dict[str, Any]:
+    """Stacked MNIST: the RGB grid (a digit per channel) above the classifier's mean
+    confidence per channel, with the modes covered (of 1,000) in the bars' legend."""
+    grid = snap.digit_grid
+    height_px, width_px = grid.shape[:2]
+    m = snap.metrics
+    confidence = [m.get(f"confidence_{c}") for c in ("r", "g", "b")]
+    modes = m.get("modes_covered")
+    counted = f"{modes}/1000 modes among {m.get('samples', 0)} samples" if modes is not None \
+        else "modes: not yet measured"
+    traces: list[dict[str, Any]] = [
+        {"type": "image", "name": "generated (R, G, B = three digits)",
+         "source": png_data_uri(grid), "xaxis": "x", "yaxis": "y", "hoverinfo": "skip"},
+        {"type": "bar", "name": f"confidence per channel · {counted}",
+         "x": ["red digit", "green digit", "blue digit"],
+         "y": [0.0 if v is None else float(v) for v in confidence], "xaxis": "x2",
+         "yaxis": "y2", "marker": {"color": list(CHANNEL_COLOURS)},
+         "hovertemplate": "%{x}: %{y:.2f}"},
+    ]
+    annotations = []
+    if title:
+        annotations.append({"text": f"<b>{title}</b>", "xref": "paper", "yref": "paper",
+                            "x": 0, "y": 1.0, "yanchor": "bottom", "showarrow": False})
+    layout = {
+        "uirevision": f"{snap.session_id}:{snap.config.dataset}:{title}",
+        "height": height,
+        "margin": {"l": 30, "r": 10, "t": 24 if title else 6, "b": 30},
+        "xaxis": {"domain": [0, 1], "range": [-0.5, width_px - 0.5], "visible": False,
+                  "constrain": "domain"},
+        "yaxis": {"domain": [0.3, 1], "range": [height_px - 0.5, -0.5], "visible": False,
+                  "scaleanchor": "x", "constrain": "domain"},
+        "xaxis2": {"domain": [0, 1], "anchor": "y2", "fixedrange": True},
+        "yaxis2": {"domain": [0, 0.22], "anchor": "x2", "range": [0, 1], "fixedrange": True,
+                   "title": {"text": "confidence", "font": {"size": 11}}},
+        "legend": {"orientation": "h", "y": 0.245, "x": 0, "font": {"size": 10}},
+        "showlegend": True,
+        "annotations": annotations,
+        "plot_bgcolor": "#ffffff",
+    }
     return {"data": traces, "layout": layout}

@@ -15,12 +15,15 @@ from playground.engine.data.toy2d import DATASET_DESCRIPTIONS as TOY_DESCRIPTION
 from playground.engine.data.toy2d import DATASETS as TOY_DATASETS
 from playground.engine.data.toy2d import Modes
 
-IMAGE_DATASETS = ("mnist",)
+IMAGE_DATASETS = ("mnist", "stacked_mnist")
 DATASET_NAMES = (*TOY_DATASETS, *IMAGE_DATASETS)
 DATASET_DESCRIPTIONS = MappingProxyType({
     **TOY_DESCRIPTIONS,
     "mnist": "handwritten digits, 28x28 grey (real MNIST; the 10k test set where only it is "
              "present): watch digits form and the class histogram show collapse",
+    "stacked_mnist": "three MNIST test digits as the red, green and blue channels of one "
+                     "image: 1,000 modes (digit triples), the mode-counting benchmark of "
+                     "VEEGAN and PacGAN",
 })
 
 
@@ -40,6 +43,11 @@ def is_image_dataset(name: str) -> bool:
     return name in IMAGE_DATASETS
 
 
+def image_channels(name: str) -> int:
+    """Channels of the dataset's images: 3 for Stacked MNIST (one digit each), else 1."""
+    return 3 if name == "stacked_mnist" else 1
+
+
 def make_sampler(
     dataset: str, std: float | None = None, points: tuple[tuple[float, float], ...] = ()
 ) -> Sampler:
@@ -48,6 +56,10 @@ def make_sampler(
         from playground.engine.data.images import MnistSampler  # reads MNIST: only when asked for
 
         return MnistSampler()
+    if dataset == "stacked_mnist":
+        from playground.engine.data.images import StackedMnistSampler
+
+        return StackedMnistSampler()
     from playground.engine.data.toy2d import make_sampler as make_toy_sampler
 
     return make_toy_sampler(dataset, std, points)
@@ -59,11 +71,10 @@ def dataset_problem(dataset: str) -> str | None:
     at once and the running session is left as it was. Reads MNIST once; never downloads."""
     if not is_image_dataset(dataset):
         return None
-    from playground.engine.data.images import MnistSampler
     from playground.engine.data.mnist import MnistError
 
     try:
-        MnistSampler()
+        make_sampler(dataset)
     except MnistError as exc:
         return without_paths(str(exc))
     return None

@@ -44,6 +44,7 @@ class MnistSampler:
     """Draws real digits (and their labels) with a caller-supplied generator."""
 
     name = "mnist"
+    channels = 1
     bounds = (-1.0, 1.0)  # pixel range, for symmetry with the 2-D samplers' plot bounds
     modes = None
 
@@ -68,6 +69,47 @@ class MnistSampler:
         images, labels = _tensors(str(generator.device), *self._where)
         index = torch.randint(len(labels), (n,), generator=generator, device=generator.device)
         return images[index], labels[index]
+
+    def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        return self.sample_labeled(n, generator)[0]
+
+
+STACKED_MODES = NUM_CLASSES**3  # label triples (first, second, third channel): 1,000
+
+
+class StackedMnistSampler:
+    """Stacked MNIST (Metz et al. 2017; VEEGAN and PacGAN count modes on it): three digits
+    drawn independently and uniformly from the MNIST test set become the three channels of one
+    (3, 28, 28) image, so the data has 1,000 modes, one per triple of labels. The test set is
+    used wherever MNIST is (it ships with the package), so every machine draws the same data.
+
+    ``sample_labeled`` gives each image's triple as one number, 100 x first + 10 x second +
+    third (0-999): what the mode count compares against (there is no conditional GAN here)."""
+
+    name = "stacked_mnist"
+    channels = 3
+    bounds = (-1.0, 1.0)
+    modes = None  # the 1,000 modes are counted by the classifier (StackedMnistJudge)
+
+    def __init__(self) -> None:
+        self._where = locate_mnist(prefer="test")  # MnistError (where to put the files)
+        data = _mnist(*self._where)
+        self.split = data.split
+        self.size = len(data.labels)
+
+    @property
+    def note(self) -> str:
+        return (f"Stacked MNIST: three digits from the MNIST {self.split} set "
+                f"({self.size:,} images) as the red, green and blue channels; 1,000 modes")
+
+    def sample_labeled(
+        self, n: int, generator: torch.Generator
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        images, labels = _tensors(str(generator.device), *self._where)
+        index = torch.randint(len(labels), (n, 3), generator=generator, device=generator.device)
+        stacked = images[index.reshape(-1)].reshape(n, 3, *IMAGE_SHAPE[1:])
+        digits = labels[index]
+        return stacked, digits[:, 0] * 100 + digits[:, 1] * 10 + digits[:, 2]
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
         return self.sample_labeled(n, generator)[0]
