@@ -83,3 +83,22 @@ def test_a_stacked_gan_shows_both_stages_and_their_losses(page, artifacts):
     wait_until(lambda: "paused" in page.inner_text("#gp-status"), what="pause")
     page.screenshot(path=artifacts / "22-mnist-stacked-two-stages.png", full_page=True)
     assert not page.js_errors, page.js_errors
+
+
+def test_stacked_mnist_draws_colour_digits_and_counts_modes(page, artifacts):
+    choose(page, "preset", "stacked-mnist-dcgan")
+    wait_until(lambda: "stacked-mnist-dcgan" in message(page), what="preset loaded")
+    wait_until(lambda: page.evaluate(GRID) is not None, what="the colour grid")
+    page.click("#btn-play")
+    wait_until(lambda: iteration(page) > 30, timeout=120, what="training on Stacked MNIST")
+    wait_until(lambda: "modes" in page.inner_text("#gp-status"), what="modes in the status")
+    page.click("#btn-pause")
+    wait_until(lambda: "paused" in page.inner_text("#gp-status"), what="pause")
+    grid = page.evaluate(GRID)
+    # The grid is an RGB PNG (colour type 2 in the IHDR chunk, byte 25 of the file).
+    import base64
+
+    png = base64.b64decode(grid.split(",", 1)[1])
+    assert png[25] == 2, f"PNG colour type {png[25]}, not RGB"
+    page.screenshot(path=artifacts / "23-stacked-mnist-rgb.png", full_page=True)
+    assert not page.js_errors, page.js_errors
