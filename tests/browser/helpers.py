@@ -34,10 +34,19 @@ def wait_until(predicate, timeout=30.0, what="condition"):
         time.sleep(0.2)
 
 
-def choose(page, elem_id: str, option: str) -> None:
-    """Pick an option in a Gradio dropdown, as a user does: click it open, click the option."""
-    page.click(f"#{elem_id} input")
-    page.get_by_role("option", name=option, exact=True).click()
+def choose(page, elem_id: str, option: str, tries: int = 3) -> None:
+    """Pick an option in a Gradio dropdown, as a user does: click it open, click the option,
+    and look that the box shows it. A pick made while the previous pick's updates are still
+    landing can be lost (seen on a loaded machine: the box went back to the old preset, no
+    event was sent); a person would pick again, and so does this, at most ``tries`` times."""
+    box = f"#{elem_id} input"
+    for _ in range(tries):
+        page.click(box)
+        page.get_by_role("option", name=option, exact=True).click()
+        time.sleep(1.0)  # let late updates land: a lost pick shows the old value after them
+        if page.input_value(box) == option:
+            return
+    raise AssertionError(f"{elem_id} does not keep {option!r} (shows {page.input_value(box)!r})")
 
 
 def message(page) -> str:
