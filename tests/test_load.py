@@ -3,6 +3,7 @@ presets, pausing and polling frames for 60 s over the real HTTP API. Every answe
 a skip or a clear message (the 4 past the cap are told the playground is full); no error
 responses; the server still serves a new visitor afterwards. Bounded: ~75 s."""
 
+import json
 import threading
 import time
 
@@ -36,6 +37,8 @@ def test_sixteen_clients_for_a_minute_get_frames_or_a_clear_full_message():
             while time.monotonic() < deadline:
                 frame = predict(client, True, False, False, api_name="/frame")
                 plot, status = frame["live-plot"], frame["status"]
+                if isinstance(plot, str) and plot.startswith("{"):  # figures travel as JSON
+                    plot = json.loads(plot)
                 if isinstance(plot, dict) and "data" in plot:
                     record["frames"] += 1
                 if isinstance(status, str) and 'data-step="' in status:
