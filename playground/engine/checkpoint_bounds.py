@@ -168,11 +168,11 @@ def check_values(state: dict[str, Any]) -> None:
     if not isinstance(rng, dict):
         raise refuse("a checkpoint with its random generators' states")
     for name in ("data", "noise"):
-        state_ = rng.get(name)
-        if is_cuda_rng_state(state_):
+        saved = rng.get(name)
+        if is_cuda_rng_state(saved):
             continue
         try:
-            torch.Generator().set_state(state_)
+            torch.Generator().set_state(saved)
         except (TypeError, RuntimeError, ValueError) as exc:
             raise refuse(f"a usable {name} RNG state ({str(exc)[:60]})") from None
 
