@@ -51,3 +51,23 @@ def test_a_rebuilt_trainer_is_judged_as_itself():
     trainer = Trainer(SMALL)
     trainer.apply(SMALL.with_changes(g_width=8))
     assert trainer.judge.trainer is trainer
+
+
+def test_a_slowed_image_run_is_not_evaluated_more_often_per_step(monkeypatch):
+    """The live classifier waits for IMAGE_METRICS_MIN_STEPS steps as well as the clock, so a run
+    a busy worker steps at 2 it/s does not spend its turns evaluating a G that barely moved."""
+    from playground.live import watch as watch_module
+
+    config = SMALL.with_changes(dataset="mnist", architecture="dcgan", noise_dim=16)
+    run = LiveRun("s", config)
+    images = run.watch
+    monkeypatch.setattr(watch_module.time, "perf_counter", lambda: 1e9)  # the clock is long past
+    started = 0
+    for _ in range(watch_module.IMAGE_METRICS_MIN_STEPS - 1):
+        run.trainer.step()
+        images.between_steps()
+        started += images._evaluation is not None
+    assert started == 0
+    run.trainer.step()
+    images.between_steps()
+    assert images._evaluation is not None

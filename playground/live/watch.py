@@ -29,6 +29,10 @@ ARROWS = 150
 IMAGE_EVAL_SAMPLES = 500  # live class metrics of an image run (the CLI's use all 2,000)
 IMAGE_METRICS_EVERY_S = 2.0  # start a classifier evaluation at most this often,
 IMAGE_EVAL_CHUNK = 50  # ...done 50 samples (~20 ms) per training step, not 500 (~0.2 s) at once
+IMAGE_METRICS_MIN_STEPS = 30  # ...and only after this many training steps since the last one:
+# on the clock alone, a run slowed to 2 it/s by a busy worker spent a third of its turns on
+# evaluations of a G that had barely moved (bench/mixed_load.py: MNIST runs 0.79 of their fair
+# share while 2-D runs beside them got 0.95). A solo run (~17 it/s) passes 30 steps in 2 s.
 GRID_COLUMNS = 10
 
 
@@ -132,14 +136,14 @@ class ImagesWatch:
         self.trainer = trainer
         self._evaluation: ChunkedEvaluation | None = None
         self._next_metrics = 0.0
+        self._next_metrics_step = 0
 
     def row_metrics(self, last: dict[str, Any], force: bool) -> dict[str, Any]:
         """A new run or a stop gets its metrics now; the rows between repeat the latest."""
         if not force:
             return last
         trainer = self.trainer
-        self._evaluation = None
-        self._next_metrics = time.perf_counter() + IMAGE_METRICS_EVERY_S
+        self._schedule_next()
         return trainer.evaluate(trainer.generate(trainer.eval_noise[:IMAGE_EVAL_SAMPLES]))
 
     def between_steps(self) -> dict[str, Any] | None:
@@ -147,14 +151,21 @@ class ImagesWatch:
         last chunk is in. The chunks come from G a few steps apart, which the live curves do
         not resolve anyway."""
         if self._evaluation is None:
-            if time.perf_counter() < self._next_metrics:
+            if (time.perf_counter() < self._next_metrics
+                    or self.trainer.steps_done < self._next_metrics_step):
                 return None
             self._evaluation = ChunkedEvaluation(self.trainer)
         metrics = self._evaluation.advance()
         if metrics is not None:
-            self._evaluation = None
-            self._next_metrics = time.perf_counter() + IMAGE_METRICS_EVERY_S
+            self._schedule_next()
         return metrics
+
+    def _schedule_next(self) -> None:
+        """The next evaluation starts after IMAGE_METRICS_EVERY_S and IMAGE_METRICS_MIN_STEPS,
+        so its cost stays a small part of training however slowly the run is stepped."""
+        self._evaluation = None
+        self._next_metrics = time.perf_counter() + IMAGE_METRICS_EVERY_S
+        self._next_metrics_step = self.trainer.steps_done + IMAGE_METRICS_MIN_STEPS
 
     def film_frame(self) -> object:
         trainer = self.trainer
