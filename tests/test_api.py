@@ -193,6 +193,35 @@ def test_a_checkpoint_the_app_could_not_read_back_is_refused_up_front(client):
     assert "✓" in predict(client, "mode-collapse", api_name="/preset")["message"]
 
 
+def test_one_upload_after_another_cannot_fill_the_disk(tmp_path):
+    """Issue 17, finding 3: the per-request cap did not stop a client sending request after
+    request. Each client's uploads are charged as they stream in; past its budget it gets
+    429 and nothing more is stored, while another visitor (behind the proxy) still can."""
+    import httpx
+
+    from tests.conftest import start_app, stop_app
+
+    process, url = start_app({"PLAYGROUND_MAX_UPLOAD_BYTES": "1000000",
+                              "PLAYGROUND_UPLOAD_CLIENT_BYTES": "2500000",
+                              "PLAYGROUND_TRUST_PROXY": "1",
+                              "GRADIO_TEMP_DIR": str(tmp_path / "gradio")})
+    try:
+        def upload(visitor: str) -> httpx.Response:
+            return httpx.post(url + "gradio_api/upload", timeout=60,
+                              headers={"X-Forwarded-For": visitor},
+                              files={"files": ("part.pt", b"\0" * 900_000)})
+
+        statuses = [upload("1.2.3.4").status_code for _ in range(6)]
+        assert statuses[:2] == [200, 200] and set(statuses[2:]) == {429}, statuses
+        refused = upload("1.2.3.4")
+        assert "upload budget" in refused.text and "MB per 120 minutes" in refused.text
+        stored = [p for p in (tmp_path / "gradio").rglob("*") if p.is_file()]
+        assert sum(p.stat().st_size for p in stored) <= 2_500_000, stored
+        assert upload("5.6.7.8").status_code == 200
+    finally:
+        stop_app(process)
+
+
 def test_a_huge_request_body_is_refused_not_read_into_memory(app_url):
     """Gradio would read any JSON body whole; BodyLimit answers 413 past 4 MB, whether the
     size is declared or streamed in chunks, and the app goes on serving."""

@@ -58,6 +58,7 @@ from playground.web.play_tab import build_play_tab
 from playground.web.replay import wire_replay
 from playground.web.scripts import PlotlyScript
 from playground.web.tab_state import TabViews
+from playground.web.upload_budget import UploadLedger
 from playground.web.viz import critic_range, live_figure
 from playground.web.viz_common import as_json
 from playground.web.viz_curves import curves_figure
@@ -397,9 +398,11 @@ def launch_kwargs(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``demo.launch`` settings. ``max_file_size`` makes Gradio refuse a bigger upload while
     it streams in, before it lands on disk: a stranger must not be able to fill a Space's disk
     with one file (``PLAYGROUND_MAX_UPLOAD_BYTES``, default: the checkpoint cap). BodyLimit
-    does the same for every other request body (see ``body_limit``)."""
+    does the same for every other request body (see ``body_limit``), and charges uploads to
+    their client's budget over time (``upload_budget``)."""
     env = os.environ if env is None else env
     limit = int(env.get("PLAYGROUND_MAX_UPLOAD_BYTES") or MAX_CHECKPOINT_BYTES)
     return {"css": CSS, "js": PAGE_JS, "theme": gr.themes.Soft(), "max_file_size": limit,
-            "app_kwargs": {"middleware": [Middleware(BodyLimit, upload_bytes=limit + 2**16),
+            "app_kwargs": {"middleware": [Middleware(BodyLimit, upload_bytes=limit + 2**16,
+                                                     ledger=UploadLedger.from_env(env)),
                                           Middleware(PlotlyScript)]}}

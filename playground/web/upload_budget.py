@@ -1,0 +1,95 @@
+"""How many upload bytes each client, and everyone together, may put on disk (issue 17).
+
+Gradio stores every file POSTed to ``/gradio_api/upload`` in its cache, whether or not an
+event ever reads it, and keeps it until ``delete_cache`` sweeps it (hourly, for files over an
+hour old: up to UPLOAD_WINDOW_S). The per-request cap (``body_limit``) bounds one request, not
+a client sending one request after another: 200 MB a time, the disk fills. So uploads are
+charged to their client (``web.clients``: the address, or the visitor's behind a proxy) as
+the bytes stream in, and a client over ``PLAYGROUND_UPLOAD_CLIENT_BYTES`` (512 MB) or
+everyone over ``PLAYGROUND_UPLOAD_BUDGET_BYTES`` (2 GB) within the window is refused until
+old charges expire. A real visitor uploads a config (KB) or a checkpoint (~1 MB for the
+presets); the per-client budget holds two uploads at the full per-file cap.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from types import SimpleNamespace
+from typing import Any
+
+from playground.web.clients import client_of
+
+UPLOAD_WINDOW_S = 2 * 3600.0  # what Gradio's delete_cache=(3600, 3600) keeps at most
+UPLOAD_CLIENT_BYTES = 512 << 20
+UPLOAD_BUDGET_BYTES = 2 << 30
+
+
+def _bytes_from_env(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} must be a whole number of bytes, got {raw[:20]!r}")
+    return int(raw)
+
+
+class UploadLedger:
+    """Bytes uploaded per client within the last ``window_s`` seconds; shared by every
+    request of one app (one event loop: no lock needed, nothing awaits between check and
+    charge)."""
+
+    def __init__(self, client_bytes: int = UPLOAD_CLIENT_BYTES,
+                 total_bytes: int = UPLOAD_BUDGET_BYTES, window_s: float = UPLOAD_WINDOW_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.client_bytes, self.total_bytes, self.window_s = client_bytes, total_bytes, window_s
+        self.clock = clock
+        self._charges: dict[str, deque[tuple[float, int]]] = {}
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> UploadLedger:
+        env = os.environ if env is None else env
+        return cls(_bytes_from_env(env, "PLAYGROUND_UPLOAD_CLIENT_BYTES", UPLOAD_CLIENT_BYTES),
+                   _bytes_from_env(env, "PLAYGROUND_UPLOAD_BUDGET_BYTES", UPLOAD_BUDGET_BYTES))
+
+    def _expire(self) -> None:
+        oldest = self.clock() - self.window_s
+        for client in list(self._charges):
+            charges = self._charges[client]
+            while charges and charges[0][0] < oldest:
+                charges.popleft()
+            if not charges:
+                del self._charges[client]
+
+    def used(self, client: str | None = None) -> int:
+        """Bytes charged within the window: ``client``'s, or everyone's."""
+        self._expire()
+        rows = [self._charges.get(client, ())] if client is not None else self._charges.values()
+        return sum(size for charges in rows for _, size in charges)
+
+    def room(self, client: str) -> int:
+        """How many more bytes ``client`` may upload now (0 or more)."""
+        return max(0, min(self.client_bytes - self.used(client),
+                          self.total_bytes - self.used()))
+
+    def charge(self, client: str, size: int) -> None:
+        self._charges.setdefault(client, deque()).append((self.clock(), size))
+
+    def refusal(self, client: str) -> str:
+        """What a refused uploader is told: whose budget is spent, and when it frees up."""
+        whose = ("this address's" if self.used(client) >= self.client_bytes
+                 else "the playground's")
+        limit = self.client_bytes if whose.startswith("this") else self.total_bytes
+        minutes = round(self.window_s / 60)
+        return (f"Upload refused: {whose} upload budget ({limit / 2**20:,.0f} MB per "
+                f"{minutes} minutes) is spent; older uploads free it as they expire.")
+
+
+def scope_client(scope: Mapping[str, Any], env: Mapping[str, str] | None = None) -> str:
+    """The client of an ASGI ``scope``, as ``web.clients.client_of`` sees a request."""
+    host = (scope.get("client") or ("",))[0] or ""
+    headers = {key.decode("latin-1").lower(): value.decode("latin-1")
+               for key, value in scope.get("headers") or ()}
+    return client_of(SimpleNamespace(client=SimpleNamespace(host=host), headers=headers), env)
