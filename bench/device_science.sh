@@ -3,9 +3,54 @@
 # (CPU runs, one torch thread each: exploration only). Usage on the lent machine:
 #   bash bench/device_science.sh 1   # round 1: single levers (bench/results/levers-*-round1-*)
 #   bash bench/device_science.sh 2   # round 2: the best levers combined (…-round2-…)
+#   bash bench/device_science.sh 3   # round 3: g_ema=0.99 with cheaper D steps, faster G, G
+#                                    # capacity, smaller lambda; unseen seeds 20-24 (…-round3-…)
+#   bash bench/device_science.sh 4   # round 4: round 3's best combined, each with its collapse
+#                                    # control (mode-collapse with the same shared changes)
 export MNIST_DIR=$PWD/playground/engine/data/mnist_t10k PLAYGROUND_OFFLINE=1 PYTHONUNBUFFERED=1
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 nvidia-smi -L | tee "$OUT/gpu.txt"
+if [ "${1:-2}" = 4 ]; then
+  L="python3 bench/levers.py --seeds 20-24 --processes 16"
+  E=g_ema=0.99
+  A=$E,n_critic=2,lr_g=0.001 B=$E,n_critic=2,g_layers=4,lr_g=0.0006 C=$E,n_critic=3,lr_g=0.001
+  D=$E,g_layers=4,lr_g=0.0006 F=$E,n_critic=2,g_layers=4
+  timeout 150 $L --preset wgan-gp-fix --at 2500,4000,6000 --variant nc2+lrg1e-3:$A \
+    --variant nc2+gl4+lrg6e-4:$B --variant nc3+lrg1e-3:$C --variant gl4+lrg6e-4:$D \
+    --variant nc2+gl4:$F 2>&1 | tee "$OUT/ring8.md"
+  timeout 70 $L --preset mode-collapse --at 2500,6000 --variant nc2+lrg1e-3:$A \
+    --variant nc2+gl4+lrg6e-4:$B --variant nc3+lrg1e-3:$C --variant gl4+lrg6e-4:$D \
+    --variant nc2+gl4:$F --variant gl4:$E,g_layers=4 2>&1 | tee "$OUT/collapse.md"
+  timeout 90 $L --preset grid25-wgan-gp --at 5000 --variant gp0.3+gl4:$E,gp_lambda=0.3,g_layers=4 \
+    > "$OUT/grid25-nc5.md" 2>&1 &
+  timeout 90 $L --preset grid25-wgan-gp --at 6000,10000 --variant gp0.3+nc2:$E,gp_lambda=0.3,n_critic=2 \
+    > "$OUT/grid25-nc2.md" 2>&1 &
+  wait; cat "$OUT"/grid25-*.md
+  exit 0
+fi
+if [ "${1:-2}" = 3 ]; then
+  L="python3 bench/levers.py --seeds 20-24 --processes 16"
+  E=g_ema=0.99
+  timeout 130 $L --preset wgan-gp-fix --at 2500,4000 --variant ema99:$E \
+    --variant ema99+gp0.01:$E,gp_lambda=0.01 --variant ema99+lrg6e-4:$E,lr_g=0.0006 \
+    --variant ema99+lrg1e-3:$E,lr_g=0.001 --variant ema99+gl4:$E,g_layers=4 \
+    --variant ema99+gw128:$E,g_width=128 --variant ema99+lrd2e-3:$E,lr_d=0.002 2>&1 | tee "$OUT/ring8-nc5.md"
+  timeout 90 $L --preset wgan-gp-fix --at 3000,6000 --variant nc2+ema99:$E,n_critic=2 \
+    --variant nc2+ema99+b256:$E,n_critic=2,batch_size=256 \
+    --variant nc2+ema99+lrg6e-4:$E,n_critic=2,lr_g=0.0006 \
+    --variant nc2+ema99+gp0.03:$E,n_critic=2,gp_lambda=0.03 --variant nc1+ema99:$E,n_critic=1 \
+    --variant nc2+ema99+lrd2e-3:$E,n_critic=2,lr_d=0.002 2>&1 | tee "$OUT/ring8-nc2.md"
+  timeout 45 $L --preset mode-collapse --at 2000,6000 --variant ema99:$E \
+    --variant nc2+ema99:$E,n_critic=2 --variant nc1+ema99:$E,n_critic=1 \
+    --variant ema99+lrg6e-4:$E,lr_g=0.0006 2>&1 | tee "$OUT/collapse.md"
+  timeout 100 $L --preset grid25-wgan-gp --at 2500,5000 --variant ema99:$E \
+    --variant ema99+gp0.3:$E,gp_lambda=0.3 --variant ema99+lrg5e-4:$E,lr_g=0.0005 \
+    --variant ema99+b256:$E,batch_size=256 2>&1 | tee "$OUT/grid25-nc5.md"
+  timeout 80 $L --preset grid25-wgan-gp --at 5000,10000 --variant ema99+nc2:$E,n_critic=2 \
+    --variant ema99+nc2+b256:$E,n_critic=2,batch_size=256 \
+    --variant ema99+nc2+gp0.3:$E,n_critic=2,gp_lambda=0.3 2>&1 | tee "$OUT/grid25-nc2.md"
+  exit 0
+fi
 timeout 100 python3 -m pytest -q -p no:cacheprovider --tb=short tests/test_cuda.py > "$OUT/cuda.txt" 2>&1
 grep -E "passed|failed" "$OUT/cuda.txt"
 if [ "${1:-2}" = 1 ]; then
