@@ -174,7 +174,7 @@ def build_compare_tab(manager: SessionManager, main_session: Callable[[gr.Reques
         return {**start(preset.a, preset.b, request, f"✓ {name}: press Play both", name),
                 info: pair_text(name)}
 
-    pair.input(on_pair, pair, [*started, info], api_name="compare_pair")
+    pair.select(on_pair, pair, [*started, info], api_name="compare_pair")  # see page.py: preset
 
     def on_copy(request: gr.Request) -> Updates:
         session = main_session(request)

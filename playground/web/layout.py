@@ -185,7 +185,7 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
             gr.Markdown("**Data and noise**")
             c["dataset"] = gr.Dropdown(list(DATASET_NAMES), value=default.dataset, label="dataset",
                                        info="custom = your drawn points", elem_id="dataset")
-            c["dataset_info"] = gr.Markdown(dataset_text(default.dataset))
+            c["dataset_info"] = gr.Markdown(dataset_text(default.dataset), elem_id="dataset-info")
             c["architecture"] = gr.Dropdown(
                 list(ARCHITECTURES), value=default.architecture, label="architecture",
                 info="dcgan: convolutional nets, for images", elem_id="architecture")

@@ -117,7 +117,13 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 return gr.skip()  # the editor holds a draft that is not a config (yet)
             return share_query(config)
 
-        config_json.change(on_config_text, config_json, share, api_visibility="private")
+        # A run's settings bring their share link and dataset text in the same answer
+        # (``showing``); only a draft typed into the editor asks for its link on its own. Each
+        # listener on ``.change`` was one more event completing a few seconds after a preset
+        # pick on a busy machine, and Gradio's dropdown, redrawn as each completes, dropped a
+        # pick made meanwhile (issue 14: 1 in 8 picks lost under load).
+        config_json.input(on_config_text, config_json, share, api_visibility="private",
+                          show_progress="hidden")
         share.change(None, share, share, api_visibility="private",
                      js="(q) => (q || '').startsWith('?') ? location.origin + location.pathname "
                         "+ q : q")
@@ -142,6 +148,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             return {**values,
                     **preset_shown(config),
                     config_json: config.to_json(), loss_info: loss_text(config.loss),
+                    share: share_query(config), dataset_info: dataset_text(config.dataset),
                     points_row: gr.update(visible=not image),
                     draw_row: gr.update(visible=not image),
                     images_row: gr.update(visible=config.conditional)}
@@ -181,7 +188,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                 session.apply(config)
             except RunRefusedError as exc:
                 config, note = session.config, f"⚠ {exc}"  # show the run that is there
-            updates = {**showing(config), message: note, share: share_query(config)}
+            updates = {**showing(config), message: note}
             compared, note = compare_from_link(pair_params, config, note, request)
             return {**updates, **compared, message: note, **marker}
 
@@ -202,7 +209,8 @@ def build_app(manager: SessionManager) -> gr.Blocks:
 
         demo.load(on_load, [preset],
                   [*control_list, message, config_json, share, preset_info, preset, loss_info,
-                   *view_rows, tabs, *compare.started, compare.info, compare.pair, feed],
+                   dataset_info, *view_rows, tabs, *compare.started, compare.info, compare.pair,
+                   feed],
                   api_visibility="private")
 
         def on_unload(request: gr.Request) -> None:
@@ -303,7 +311,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             return {**shown, **outcome.updates} if outcome.ok else outcome.updates
 
         control_outputs = [*control_list, message, config_json, loss_info, *view_rows, preset,
-                           preset_info]
+                           preset_info, share, dataset_info]
         for component in control_list:
             event = component.release if isinstance(component, gr.Slider) else (
                 component.blur if isinstance(component, gr.Number) else component.input)
@@ -337,7 +345,7 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             return Outcome(True, {**showing(config), message: note})
 
         loaded_outputs = [*control_list, message, config_json, loss_info, *view_rows, preset,
-                          preset_info]
+                          preset_info, share, dataset_info]
 
         def on_preset(name: str, request: gr.Request) -> Updates:
             try:
@@ -351,7 +359,9 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                     outcome.updates)
             return outcome.updates
 
-        preset.input(on_preset, preset, loaded_outputs, api_name="preset")
+        # ``select``, not ``input``: Gradio 6's dropdown sends ``input`` twice per pick (two
+        # queue/join requests in the same millisecond), so every preset was built twice.
+        preset.select(on_preset, preset, loaded_outputs, api_name="preset")
 
         def on_load_config(text: str, request: gr.Request) -> Updates:
             try:
@@ -389,8 +399,6 @@ def build_app(manager: SessionManager) -> gr.Blocks:
                           api_name="train_drawn")
         clear_js = "() => { window.gpClearDrawn && window.gpClearDrawn(); return ''; }"
         clear_drawn.click(lambda: "", None, drawn, api_visibility="private", js=clear_js)
-        controls["dataset"].change(dataset_text, controls["dataset"], dataset_info,
-                                   api_visibility="private")
     return demo
 
 

@@ -174,5 +174,5 @@ def wire_replay(tab: Any, session_for: Callable[[Any], Any], tab_view: Any,
     tab.watch_film.click(on_watch, None, [live_plot, timeline, message],
                          show_progress="hidden", api_name="watch_film")
     for button in (tab.play, tab.step, tab.step_d, tab.step_g, tab.reset, tab.preset):
-        event = button.input if button is tab.preset else button.click
+        event = button.select if button is tab.preset else button.click  # as page.py's preset
         event(lambda: 100, None, timeline, show_progress="hidden", api_visibility="private")

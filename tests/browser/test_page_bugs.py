@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from playground.presets import load_preset
 from tests.browser.helpers import choose, message, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
@@ -32,6 +33,31 @@ def test_share_link_is_there_on_a_fresh_page(page):
     wait_until(lambda: share_link(page).endswith("?preset=mode-collapse"), timeout=15,
                what=f"a share link on a fresh page (it is {share_link(page)!r})")
     assert share_link(page).startswith("http://127.0.0.1")
+
+
+def test_a_preset_pick_is_one_answer_with_its_link_and_dataset_text(page):
+    """Picks were lost on a busy machine. Two causes: Gradio 6's dropdown sends ``input`` twice
+    per pick, so each preset was built twice (the second often timing out), and a pick set off
+    two more server events (the share link from the config text, the dataset's text). Now
+    the pick is one request whose answer carries both; only a draft typed into the editor
+    asks for its link. (The other request: the replay timeline's reset.)"""
+    joins = []
+    page.on("request", lambda r: joins.append(r.post_data) if "queue/join" in r.url else None)
+    choose(page, "preset", "grid25-wgan-gp")
+    wait_until(lambda: "grid25-wgan-gp" in message(page), what="the preset's message")
+    assert share_link(page).endswith("?preset=grid25-wgan-gp")
+    assert "25" in page.text_content("#dataset-info")
+    time.sleep(3.0)
+    picks = [body for body in joins if '"data":["grid25-wgan-gp"]' in body.replace(" ", "")]
+    assert len(picks) == 1 and len(joins) == 2, joins
+    config_box = "#config-json .cm-content"
+    draft = json.loads(load_preset("grid25-wgan-gp").config.to_json())
+    page.click(config_box)
+    text = json.dumps({**draft, "seed": 7}, indent=2)
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)
+    wait_until(lambda: link_query(page).get("seed") == ["7"], timeout=15,
+               what=f"the link to follow a typed draft (it is {share_link(page)!r})")
 
 
 def test_touching_the_seed_leaves_the_learning_rates_alone(page, artifacts):
