@@ -36,9 +36,11 @@ def wait_until(predicate, timeout=30.0, what="condition"):
 
 def choose(page, elem_id: str, option: str, tries: int = 3) -> None:
     """Pick an option in a Gradio dropdown, as a user does: click it open, click the option,
-    and look that the box shows it. A pick made while the previous pick's updates are still
-    landing can be lost (seen on a loaded machine: the box went back to the old preset, no
-    event was sent); a person would pick again, and so does this, at most ``tries`` times."""
+    and look that the box shows it. On a loaded machine a pick could be refused (the worker
+    did not answer in time: the box goes back to the run that is there, with a message); a
+    person would pick again, and so does this, at most ``tries`` times. Picks are no longer
+    sent twice (``test_a_preset_pick_is_one_answer_with_its_link_and_dataset_text``), which
+    was what made the worker late."""
     box = f"#{elem_id} input"
     for _ in range(tries):
         page.click(box)
