@@ -27,6 +27,7 @@ CONTROL_FIELDS = (
     "g_width",
     "lr_g",
     "optimizer_g",
+    "g_ema",
     "d_layers",
     "d_width",
     "lr_d",

@@ -60,6 +60,19 @@ def test_a_preset_pick_is_one_answer_with_its_link_and_dataset_text(page):
                what=f"the link to follow a typed draft (it is {share_link(page)!r})")
 
 
+def test_the_weight_average_lever_is_a_control_that_applies_live(page):
+    """Issue 12: a lever that helps is a control in the page. g_ema applies to the running G
+    (the average starts from G as it is), so the message says live, not a reset."""
+    choose(page, "preset", "wgan-gp-fix")
+    wait_until(lambda: "wgan-gp-fix" in message(page), what="the preset's message")
+    assert "moving average" in page.text_content("#controls-g")
+    page.fill("#g-ema input", "0.99")
+    page.press("#g-ema input", "Enter")
+    wait_until(lambda: link_query(page).get("g_ema") == ["0.99"], timeout=15,
+               what=f"the link to carry g_ema (it is {share_link(page)!r})")
+    assert "g_ema" in message(page) and "live" in message(page), message(page)
+
+
 def test_touching_the_seed_leaves_the_learning_rates_alone(page, artifacts):
     """Bug 2: seed 1 + Enter made the link ``...&seed=1&lr_g=5.01e-05`` (slider rounding)."""
     page.fill("#seed input", "1")
