@@ -45,3 +45,13 @@ def test_the_client_of_a_scope_is_the_proxys_visitor_only_when_trusted(monkeypat
     assert scope_client(scope) == "10.0.0.1"
     monkeypatch.setenv("PLAYGROUND_TRUST_PROXY", "1")
     assert scope_client(scope) == "1.2.3.4"
+
+
+def test_a_chunked_upload_is_one_entry_and_expires_whole():
+    clock = Clock()
+    ledger = UploadLedger(client_bytes=10**9, total_bytes=10**9, window_s=60, clock=clock)
+    for _ in range(3000):  # a 200 MB upload in 64 KB chunks
+        ledger.charge("a", 65536)
+    assert len(ledger._log) == 1 and ledger.used("a") == ledger.used() == 3000 * 65536
+    clock.now += 61
+    assert ledger.used("a") == 0 and ledger.room("a") == 10**9

@@ -46,7 +46,11 @@ class UploadLedger:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.client_bytes, self.total_bytes, self.window_s = client_bytes, total_bytes, window_s
         self.clock = clock
-        self._charges: dict[str, deque[tuple[float, int]]] = {}
+        # (time, client, bytes), oldest first, and running totals: a 200 MB upload arrives in
+        # thousands of chunks, each checked, so a check must not sum the whole window.
+        self._log: deque[tuple[float, str, int]] = deque()
+        self._by_client: dict[str, int] = {}
+        self._total = 0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> UploadLedger:
@@ -56,18 +60,17 @@ class UploadLedger:
 
     def _expire(self) -> None:
         oldest = self.clock() - self.window_s
-        for client in list(self._charges):
-            charges = self._charges[client]
-            while charges and charges[0][0] < oldest:
-                charges.popleft()
-            if not charges:
-                del self._charges[client]
+        while self._log and self._log[0][0] < oldest:
+            _, client, size = self._log.popleft()
+            self._total -= size
+            self._by_client[client] -= size
+            if not self._by_client[client]:
+                del self._by_client[client]
 
     def used(self, client: str | None = None) -> int:
         """Bytes charged within the window: ``client``'s, or everyone's."""
         self._expire()
-        rows = [self._charges.get(client, ())] if client is not None else self._charges.values()
-        return sum(size for charges in rows for _, size in charges)
+        return self._total if client is None else self._by_client.get(client, 0)
 
     def room(self, client: str) -> int:
         """How many more bytes ``client`` may upload now (0 or more)."""
@@ -75,7 +78,16 @@ class UploadLedger:
                           self.total_bytes - self.used()))
 
     def charge(self, client: str, size: int) -> None:
-        self._charges.setdefault(client, deque()).append((self.clock(), size))
+        """Add ``size`` bytes to ``client``; charges within a second of the client's last one
+        join it, so the log holds about one entry per upload, not one per chunk."""
+        now = self.clock()
+        if self._log and self._log[-1][1] == client and now - self._log[-1][0] < 1.0:
+            then, _, before = self._log.pop()
+            self._log.append((then, client, before + size))
+        else:
+            self._log.append((now, client, size))
+        self._by_client[client] = self._by_client.get(client, 0) + size
+        self._total += size
 
     def refusal(self, client: str) -> str:
         """What a refused uploader is told: whose budget is spent, and when it frees up."""
