@@ -103,3 +103,17 @@ def test_grid_divergence_counts_points_off_the_plot_and_ignores_non_finite_ones(
     density = grid_densities(points, (-3.0, 3.0), cells=30)
     assert density[0] == density[-1] == 0.25  # the corner cells hold the far points
     assert density.sum() == pytest.approx(0.75)  # the NaN point's mass is missing
+
+
+def test_huge_points_land_in_edge_cells_without_an_invalid_cast():
+    """A diverging G gives points like 1e308: scaled to the grid they overflowed to inf, and
+    casting inf to int64 warned "invalid value" (CI's one warning) and picked garbage cells."""
+    import warnings
+
+    from playground.engine.metrics import grid_densities
+
+    points = np.array([[1e308, -1e308], [-1e308, 1e308], [0.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        density = grid_densities(points, (-3.0, 3.0), cells=30).reshape(30, 30)
+    assert density[0, 29] == density[29, 0] == density[15, 15] == pytest.approx(1 / 3)

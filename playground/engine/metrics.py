@@ -72,8 +72,9 @@ def grid_densities(points: np.ndarray, bounds: tuple[float, float],
     total = max(len(points), 1)
     points = points[np.isfinite(points).all(axis=1)]
     low, high = bounds
-    index = np.floor((points - low) / (high - low) * cells).astype(np.int64)
-    index = np.clip(index, 0, cells - 1)
+    with np.errstate(over="ignore"):  # a diverging G's 1e308 scales to inf: clipped next
+        scaled = (points - low) / (high - low) * cells
+    index = np.floor(np.clip(scaled, 0, cells - 1)).astype(np.int64)  # edge cells, as above
     counts = np.bincount(index[:, 1] * cells + index[:, 0], minlength=cells * cells)
     return counts / total
 
