@@ -32,7 +32,10 @@ def export_dir() -> Path:
     return Path(get_upload_folder()) / "gan-playground-exports"
 
 
-def _budget(env: Mapping[str, str] | None, name: str, default: int) -> int:
+def bytes_setting(env: Mapping[str, str] | None, name: str, default: int) -> int:
+    """A byte budget from the environment variable ``name`` (``default`` when unset); a
+    ValueError naming the variable when it is not a whole number of bytes >= 1. Shared by
+    the download budgets here and the upload budgets (``upload_budget``)."""
     raw = ((os.environ if env is None else env).get(name) or "").strip()
     if not raw:
         return default
@@ -42,11 +45,11 @@ def _budget(env: Mapping[str, str] | None, name: str, default: int) -> int:
 
 
 def export_budget(env: Mapping[str, str] | None = None) -> int:
-    return _budget(env, "PLAYGROUND_EXPORT_BUDGET_BYTES", EXPORT_BUDGET_BYTES)
+    return bytes_setting(env, "PLAYGROUND_EXPORT_BUDGET_BYTES", EXPORT_BUDGET_BYTES)
 
 
 def client_budget(env: Mapping[str, str] | None = None) -> int:
-    return _budget(env, "PLAYGROUND_EXPORT_CLIENT_BYTES", EXPORT_CLIENT_BYTES)
+    return bytes_setting(env, "PLAYGROUND_EXPORT_CLIENT_BYTES", EXPORT_CLIENT_BYTES)
 
 
 def client_folder(client: str) -> str:

@@ -13,7 +13,6 @@ presets); the per-client budget holds two uploads at the full per-file cap.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -21,19 +20,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from playground.web.clients import client_of
+from playground.web.export_disk import bytes_setting
 
 UPLOAD_WINDOW_S = 2 * 3600.0  # what Gradio's delete_cache=(3600, 3600) keeps at most
 UPLOAD_CLIENT_BYTES = 512 << 20
 UPLOAD_BUDGET_BYTES = 2 << 30
-
-
-def _bytes_from_env(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"{name} must be a whole number of bytes, got {raw[:20]!r}")
-    return int(raw)
 
 
 class UploadLedger:
@@ -54,9 +45,8 @@ class UploadLedger:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> UploadLedger:
-        env = os.environ if env is None else env
-        return cls(_bytes_from_env(env, "PLAYGROUND_UPLOAD_CLIENT_BYTES", UPLOAD_CLIENT_BYTES),
-                   _bytes_from_env(env, "PLAYGROUND_UPLOAD_BUDGET_BYTES", UPLOAD_BUDGET_BYTES))
+        return cls(bytes_setting(env, "PLAYGROUND_UPLOAD_CLIENT_BYTES", UPLOAD_CLIENT_BYTES),
+                   bytes_setting(env, "PLAYGROUND_UPLOAD_BUDGET_BYTES", UPLOAD_BUDGET_BYTES))
 
     def _expire(self) -> None:
         oldest = self.clock() - self.window_s
