@@ -55,10 +55,13 @@ def main() -> None:
     print("| fix | modes covered (mean; per seed) | high-quality fraction per seed | "
           "worst mode KL | median CPU s |")
     print("|---|---|---|---|---|")
-    for label, changes in FIXES:
-        if args.only and label.split()[0].strip(",") not in args.only:
-            continue
-        runs = [r[0] for r in measure(base, changes, seeds, [base.steps], args.processes)]
+    chosen = [(label, changes) for label, changes in FIXES
+              if not args.only or label.split()[0].strip(",") in args.only]
+    jobs = [[(base.with_changes(**changes, seed=s).to_dict(), [base.steps]) for s in seeds]
+             for _, changes in chosen]
+    results = measure([job for fix_jobs in jobs for job in fix_jobs], args.processes)
+    for (label, _), fix_jobs in zip(chosen, jobs):
+        runs = [next(results)[0] for _ in fix_jobs]
         modes = [r["modes_covered"] for r in runs]
         quality = " ".join(f"{r['high_quality_frac']:.2f}" for r in runs)
         print(f"| {label} | {statistics.fmean(modes):.1f}; {' '.join(map(str, modes))} | "
