@@ -4,6 +4,7 @@ The loops are interleaved in one process (chunks of steps, alternating, several 
 machine noise hits all alike; the medians and ratios are printed. Goal: ratio ≥ 0.9. Two bare
 loops: the one a person writes by hand (``torch.optim.Adam`` as is), and the same loop with the
 Trainer's fused Adam, which isolates the Trainer's own per-step overhead (statistics, checks).
+Both keep the average of G's weights when the preset asks for one (``g_ema``).
 
     python bench/throughput.py [--presets mode-collapse wgan-gp-fix] [--rounds 7] [--chunk 200]
 
@@ -47,6 +48,9 @@ class BareLoop:
         # The preset's own mixture (its centres and spread, data_std included), drawn by hand.
         modes = make_sampler(cfg.dataset, cfg.data_std, cfg.custom_points).modes
         self.centres, self.std = torch.as_tensor(modes.centres), modes.std
+        # g_ema: the average of G's weights a person keeps by hand (the headline presets use it).
+        self.g_params = list(self.G.parameters())
+        self.average = ([p.detach().clone() for p in self.g_params] if cfg.g_ema > 0 else None)
 
     def real(self) -> torch.Tensor:
         n = self.cfg.batch_size
@@ -76,6 +80,9 @@ class BareLoop:
         self.opt_g.zero_grad()
         g_loss.backward()
         self.opt_g.step()
+        if self.average is not None:
+            with torch.no_grad():
+                torch._foreach_lerp_(self.average, self.g_params, 1.0 - cfg.g_ema)
 
 
 def unsupported(cfg: TrainConfig) -> str | None:
