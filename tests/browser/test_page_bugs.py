@@ -66,9 +66,10 @@ def test_the_weight_average_lever_is_a_control_that_applies_live(page):
     choose(page, "preset", "wgan-gp-fix")
     wait_until(lambda: "wgan-gp-fix" in message(page), what="the preset's message")
     assert "moving average" in page.text_content("#controls-g")
-    page.fill("#g-ema input", "0.99")
+    assert page.input_value("#g-ema input") == "0.99"  # the preset's own (round 5)
+    page.fill("#g-ema input", "0.995")
     page.press("#g-ema input", "Enter")
-    wait_until(lambda: link_query(page).get("g_ema") == ["0.99"], timeout=15,
+    wait_until(lambda: link_query(page).get("g_ema") == ["0.995"], timeout=15,
                what=f"the link to carry g_ema (it is {share_link(page)!r})")
     assert "g_ema" in message(page) and "live" in message(page), message(page)
 
