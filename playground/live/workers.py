@@ -50,7 +50,13 @@ class WorkerHandle:
         self.process.start()
 
     def send(self, command: p.Command) -> None:
-        self.inbox.put(command)
+        inbox = self.inbox
+        try:
+            inbox.put(command)
+        except ValueError:  # closed by a restart between reading self.inbox and the put
+            if self.inbox is inbox:
+                raise
+            self.inbox.put(command)  # the new worker's queue
 
     def _read(self) -> None:
         while not self.manager.stopping:
@@ -74,10 +80,13 @@ class WorkerHandle:
         """The process died (killed, out of memory): start a new one and reopen its sessions,
         all but the one whose run it was building or training when it died (``KILLED``)."""
         suspect = self.busy.value.decode(errors="replace")
-        for q in (self.inbox, self.outbox):
+        old = (self.inbox, self.outbox)
+        # The new queues first, then close the old: a page's frame request sends from another
+        # thread, and a closed inbox still in place made it fail (an error in the page).
+        self._start_process()
+        for q in old:
             q.cancel_join_thread()
             q.close()
-        self._start_process()
         for sid in list(self.sessions):
             session = self.manager._by_id.get(sid)
             if session is None:
