@@ -177,8 +177,7 @@ class Trainer:
         if train_g:
             for _ in range(cfg.g_steps):
                 g_loss, g_norm = self._generator_update(loss)
-                if self.g_average is not None:
-                    self.g_average.update(self.generator)
+                self._update_g_average()
         values = torch.stack([d_loss.detach(), g_loss.detach(), d_norm, g_norm]).tolist()
         w = None if wasserstein is None or not loss.critic else float(wasserstein)
         diverged = not all(np.isfinite(values)) or (w is not None and not np.isfinite(w))
@@ -188,6 +187,12 @@ class Trainer:
             self.steps_done, *values, w, time.perf_counter() - start, diverged
         )
         return self.last_stats
+
+    def _update_g_average(self) -> None:
+        """After every G update, in every trainer: the weight average that samples are drawn
+        from (``g_ema``) follows G."""
+        if self.g_average is not None:
+            self.g_average.update(self.generator)
 
     def _discriminator_update(self, loss: Loss) -> tuple[torch.Tensor, torch.Tensor, float]:
         cfg = self.config

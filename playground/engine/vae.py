@@ -100,8 +100,7 @@ class VaeTrainer(Trainer):
             self.opt_d.step()
         if train_g:
             self.opt_g.step()
-            if self.g_average is not None:  # samples come from the decoder's average
-                self.g_average.update(self.generator)
+            self._update_g_average()  # samples come from the decoder's average
         values = torch.stack([reconstruction.detach(), kl.detach(), d_norm, g_norm]).tolist()
         diverged = not all(np.isfinite(values))
         self.steps_done += 1
