@@ -14,7 +14,8 @@ SMALL = TrainConfig(g_width=16, d_width=16, g_layers=2, d_layers=2, batch_size=3
                                      {"loss": "hinge", "spectral_norm": True,
                                       "optimizer_g": "rmsprop"},
                                      {"g_ema": 0.9, "lr_half_life": 7},  # the average too
-                                     {"pack": 2, "unroll_steps": 2}])
+                                     {"pack": 2, "unroll_steps": 2},
+                                     {"loss": "wgan-gp", "n_critic": 3, "gp_every": 4}])
 def test_save_load_continue_equals_an_uninterrupted_run(tmp_path, changes):
     config = SMALL.with_changes(**changes)
     straight = Trainer(config)

@@ -14,7 +14,7 @@ import pytest
 
 from playground.presets import PRESET_DIR, load_pair, load_preset, pair_names
 
-LOSS_KNOBS = {"loss", "gp_lambda", "clip"}  # the loss and the loss's own settings
+LOSS_KNOBS = {"loss", "gp_lambda", "gp_every", "clip"}  # the loss and the loss's own settings
 
 
 def changed_fields(a, b) -> set[str]:
@@ -38,7 +38,7 @@ def test_a_pair_differs_exactly_where_it_says(name):
     assert changed <= set(allowed), f"{name}: {sorted(changed - set(allowed))} differ too"
     assert changed, f"{name}: the two sides are identical"
     # Every field named as the difference must differ, except a loss's knobs the other loss
-    # ignores (gp_lambda, clip), which may or may not differ.
+    # ignores (gp_lambda, gp_every, clip), which may or may not differ.
     stale = set(allowed) - changed - (LOSS_KNOBS - {"loss"})
     assert not stale, f"{name}: differs_in names {sorted(stale)} but they are equal"
 

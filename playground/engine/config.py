@@ -77,6 +77,9 @@ class TrainConfig:
     n_critic: int = 1
     g_steps: int = 1  # G updates per iteration (GAN Lab's "k G steps"), after the D updates
     gp_lambda: float = 0.1
+    # Lazy penalty (StyleGAN2's lazy regularisation): the penalty, times gp_every, on every
+    # gp_every-th critic update only. The penalty's double backward is ~35% of a WGAN-GP step.
+    gp_every: int = 1
     clip: float = 0.01
     # Levers for sharper, steadier samples (engine/ema.py; README "Levers"). 0 = off.
     g_ema: float = 0.0  # decay of an average of G's weights; samples come from the average
@@ -180,6 +183,7 @@ _INT_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType({
     "lr_half_life": (0, 10_000_000),
     "pack": (1, 16),
     "unroll_steps": (0, 20),
+    "gp_every": (1, 16),  # the page's slider spans the same
 })
 
 # (low, high, low_inclusive)

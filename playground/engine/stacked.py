@@ -127,22 +127,26 @@ class StackedTrainer(Trainer):
         return self.sampler.sample(cfg.batch_size, self.data_rng), None
 
     def _stage_d_loss(self, judge: nn.Module, loss: Loss, real: torch.Tensor,
-                      fake: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+                      fake: torch.Tensor, labels: torch.Tensor | None,
+                      penalise: bool) -> torch.Tensor:
         value = loss.d_loss(judge(real, labels), judge(fake, labels))
-        if loss.gradient_penalty and self.config.gp_lambda > 0:
-            value = value + self.config.gp_lambda * gradient_penalty(
+        cfg = self.config
+        if loss.gradient_penalty and cfg.gp_lambda > 0 and penalise:
+            value = value + cfg.gp_lambda * cfg.gp_every * gradient_penalty(
                 lambda x: judge(x, labels), real, fake, self.noise_rng)
         return value
 
-    def _discriminator_update(self, loss: Loss) -> tuple[torch.Tensor, torch.Tensor, None]:
+    def _discriminator_update(
+        self, loss: Loss, penalise: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor, None]:
         cfg = self.config
         real, labels = self._real_and_labels()
         with torch.no_grad():
             coarse, fine = self.generator.stages(self._noise(cfg.batch_size, self.noise_rng),
                                                  labels)
         d = self.discriminator
-        first = self._stage_d_loss(d.coarse, loss, downsample(real), coarse, labels)
-        second = self._stage_d_loss(d.fine, loss, real, fine, labels)
+        first = self._stage_d_loss(d.coarse, loss, downsample(real), coarse, labels, penalise)
+        second = self._stage_d_loss(d.fine, loss, real, fine, labels, penalise)
         total = first + second
         norm = self._descend_d(total, loss)
         self._stages.update(stage1_d_loss=first.detach(), stage2_d_loss=second.detach())

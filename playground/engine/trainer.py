@@ -172,8 +172,10 @@ class Trainer:
             scale_learning_rates([self.opt_g, self.opt_d], [cfg.lr_g, cfg.lr_d],
                                  lr_scale(self.steps_done, cfg.lr_half_life))
         if train_d:
-            for _ in range(cfg.n_critic):
-                d_loss, d_norm, wasserstein = self._discriminator_update(loss)
+            for i in range(cfg.n_critic):
+                d_loss, d_norm, wasserstein = self._discriminator_update(
+                    loss, penalise=_penalty_due(self.steps_done * cfg.n_critic + i,
+                                                cfg.gp_every))
         if train_g:
             for _ in range(cfg.g_steps):
                 g_loss, g_norm = self._generator_update(loss)
@@ -194,7 +196,11 @@ class Trainer:
         if self.g_average is not None:
             self.g_average.update(self.generator)
 
-    def _discriminator_update(self, loss: Loss) -> tuple[torch.Tensor, torch.Tensor, float]:
+    def _discriminator_update(
+        self, loss: Loss, penalise: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor, float]:
+        """One D update; the gradient penalty (if the loss has one) only when ``penalise``,
+        then scaled by ``gp_every`` so that its average weight stays ``gp_lambda``."""
         cfg = self.config
         if cfg.conditional:  # fakes get the real batch's labels: D compares like with like
             real, labels = self.sampler.sample_labeled(cfg.batch_size, self.data_rng)
@@ -207,10 +213,10 @@ class Trainer:
         d_real, d_fake = self._score(real, labels), self._score(fake, labels)
         value = loss.d_loss(d_real, d_fake)
         total = value
-        if loss.gradient_penalty and cfg.gp_lambda > 0:
+        if loss.gradient_penalty and cfg.gp_lambda > 0 and penalise:
             penalty = gradient_penalty(lambda x: self._score(x, labels), real, fake,
                                        self.noise_rng)
-            total = value + cfg.gp_lambda * penalty
+            total = value + cfg.gp_lambda * cfg.gp_every * penalty
         norm = self._descend_d(total, loss)
         wasserstein = (d_real.mean() - d_fake.mean()).detach() if loss.critic else None
         return total.detach(), norm, wasserstein
@@ -372,6 +378,12 @@ class Trainer:
             critic=self.loss.critic,
             device=self.device,
         )
+
+
+def _penalty_due(update_index: int, every: int) -> bool:
+    """Whether D update number ``update_index`` (counted from 0 over the whole run, so a
+    resumed run penalises the same updates) carries the lazy gradient penalty."""
+    return update_index % every == 0
 
 
 def _grad_norm(params: list[torch.Tensor]) -> torch.Tensor:

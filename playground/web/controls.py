@@ -38,6 +38,7 @@ CONTROL_FIELDS = (
     "n_critic",
     "g_steps",
     "gp_lambda",
+    "gp_every",
     "clip",
     "model",
     "beta",

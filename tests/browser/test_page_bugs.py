@@ -74,6 +74,23 @@ def test_the_weight_average_lever_is_a_control_that_applies_live(page):
     assert "g_ema" in message(page) and "live" in message(page), message(page)
 
 
+def test_the_lazy_penalty_lever_is_a_control_that_applies_live(page, artifacts):
+    """Issue 12: gp_every (the penalty on one critic step in k) is a slider in the Loss
+    column, explained, carried by the link and applied to the running critic without a reset."""
+    choose(page, "preset", "wgan-gp-fix")
+    wait_until(lambda: "wgan-gp-fix" in message(page), what="the preset's message")
+    assert "less CPU" in page.text_content("#controls-loss")
+    box = "#gp-every input[type=number]"
+    assert page.input_value(box) == "1"  # every preset penalises every update
+    page.fill(box, "4")
+    page.press(box, "Enter")
+    wait_until(lambda: link_query(page).get("gp_every") == ["4"], timeout=15,
+               what=f"the link to carry gp_every (it is {share_link(page)!r})")
+    assert "gp_every" in message(page) and "live" in message(page), message(page)
+    page.locator("#controls-loss").screenshot(path=artifacts / "70-gp-every-control.png")
+    assert not page.js_errors, page.js_errors
+
+
 def test_touching_the_seed_leaves_the_learning_rates_alone(page, artifacts):
     """Bug 2: seed 1 + Enter made the link ``...&seed=1&lr_g=5.01e-05`` (slider rounding).
     (The preset's own seed is now 1, so the test types 2.)"""
