@@ -44,3 +44,15 @@ def test_levers_prints_one_row_per_variant_and_checkpoint():
     assert [(row[0].split()[0], row[1]) for row in table] == [
         ("base", "2"), ("base", "4"), ("lr", "2"), ("lr", "4")], table
     assert all(len(row[2].split()) == 2 for row in table)  # one figure per seed
+
+
+@pytest.mark.timeout(300)
+def test_transit_mass_prints_growing_fractions_per_seed():
+    out = run_bench("bench/transit_mass.py", "--preset", "wgan-gp-fix", "--seeds", "0,1",
+                    "--steps", "3")
+    table = rows(out)[1:]
+    assert [row[0] for row in table] == ["0", "1"], table
+    for row in table:
+        fractions = [float(cell) for cell in row[1:]]
+        assert len(fractions) == 4 and all(0 <= f <= 1 for f in fractions), row
+        assert fractions == sorted(fractions), row  # within 3 std is within 10 std
