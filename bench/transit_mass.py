@@ -21,15 +21,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.levers import parse_seeds  # noqa: E402
 from playground.engine.config import TrainConfig  # noqa: E402
+from playground.engine.data.toy2d import Modes  # noqa: E402
+from playground.engine.metrics import nearest_modes  # noqa: E402
 from playground.presets import load_preset  # noqa: E402
 
 RADII = (3, 4, 6, 10)
 
 
-def fractions_within(samples: np.ndarray, centres: np.ndarray, std: float) -> list[float]:
-    """For each k in RADII, the fraction of ``samples`` within k*std of their nearest centre."""
-    dist = np.sqrt(((samples[:, None, :] - centres[None]) ** 2).sum(-1)).min(axis=1) / std
-    return [float((dist <= k).mean()) for k in RADII]
+def fractions_within(samples: np.ndarray, modes: Modes) -> list[float]:
+    """For each k in RADII, the fraction of ``samples`` within k std of their nearest mode
+    (a non-finite sample counts as outside every radius)."""
+    _, distance = nearest_modes(samples, modes)
+    return [float((distance <= k * modes.std).sum() / len(samples)) for k in RADII]
 
 
 def main() -> None:
@@ -52,8 +55,7 @@ def main() -> None:
         trainer = make_trainer(TrainConfig.from_dict({**base.to_dict(), "seed": seed}))
         while trainer.steps_done < steps and not trainer.diverged:
             trainer.step()
-        modes = trainer.sampler.modes
-        within = fractions_within(trainer.generate(), np.asarray(modes.centres), modes.std)
+        within = fractions_within(trainer.generate(), trainer.sampler.modes)
         print(f"| {seed} | " + " | ".join(f"{f:.3f}" for f in within) + " |")
 
 

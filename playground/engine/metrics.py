@@ -21,19 +21,22 @@ COVER_FRACTION = 0.01
 COVER_MIN_POINTS = 20
 
 
+def nearest_modes(samples: np.ndarray, modes: Modes) -> tuple[np.ndarray, np.ndarray]:
+    """For each finite point (non-finite points are dropped): the index of its nearest mode
+    and its distance to that mode's centre."""
+    samples = np.asarray(samples, dtype=np.float64).reshape(-1, 2)
+    samples = samples[np.isfinite(samples).all(axis=1)]
+    centres = np.asarray(modes.centres, dtype=np.float64)
+    dist2 = ((samples[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1)
+    nearest = dist2.argmin(axis=1) if len(samples) else np.zeros(0, dtype=np.int64)
+    return nearest, np.sqrt(dist2[np.arange(len(samples)), nearest])
+
+
 def mode_histogram(samples: np.ndarray, modes: Modes) -> tuple[np.ndarray, int]:
     """Counts of high-quality points per mode, and the number of high-quality points."""
-    samples = np.asarray(samples, dtype=np.float64).reshape(-1, 2)
-    centres = np.asarray(modes.centres, dtype=np.float64)
-    finite = np.isfinite(samples).all(axis=1)
-    samples = samples[finite]
-    if len(samples) == 0:
-        return np.zeros(len(centres), dtype=np.int64), 0
-    dist2 = ((samples[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1)
-    nearest = dist2.argmin(axis=1)
-    near_dist = np.sqrt(dist2[np.arange(len(samples)), nearest])
+    nearest, near_dist = nearest_modes(samples, modes)
     good = near_dist <= HQ_STDS * modes.std
-    counts = np.bincount(nearest[good], minlength=len(centres))
+    counts = np.bincount(nearest[good], minlength=len(modes.centres))
     return counts, int(good.sum())
 
 

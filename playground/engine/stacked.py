@@ -130,9 +130,9 @@ class StackedTrainer(Trainer):
                       fake: torch.Tensor, labels: torch.Tensor | None,
                       penalise: bool) -> torch.Tensor:
         value = loss.d_loss(judge(real, labels), judge(fake, labels))
-        cfg = self.config
-        if loss.gradient_penalty and cfg.gp_lambda > 0 and penalise:
-            value = value + cfg.gp_lambda * cfg.gp_every * gradient_penalty(
+        weight = self._penalty_weight(loss, penalise)
+        if weight:
+            value = value + weight * gradient_penalty(
                 lambda x: judge(x, labels), real, fake, self.noise_rng)
         return value
 

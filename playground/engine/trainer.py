@@ -213,13 +213,23 @@ class Trainer:
         d_real, d_fake = self._score(real, labels), self._score(fake, labels)
         value = loss.d_loss(d_real, d_fake)
         total = value
-        if loss.gradient_penalty and cfg.gp_lambda > 0 and penalise:
+        weight = self._penalty_weight(loss, penalise)
+        if weight:
             penalty = gradient_penalty(lambda x: self._score(x, labels), real, fake,
                                        self.noise_rng)
-            total = value + cfg.gp_lambda * cfg.gp_every * penalty
+            total = value + weight * penalty
         norm = self._descend_d(total, loss)
         wasserstein = (d_real.mean() - d_fake.mean()).detach() if loss.critic else None
         return total.detach(), norm, wasserstein
+
+    def _penalty_weight(self, loss: Loss, penalise: bool) -> float:
+        """The gradient penalty's weight in this D update: 0 when the loss has none or the lazy
+        schedule skips it, else ``gp_lambda * gp_every`` (so its average weight is gp_lambda).
+        Every trainer's D update asks here."""
+        cfg = self.config
+        if not (loss.gradient_penalty and cfg.gp_lambda > 0 and penalise):
+            return 0.0
+        return cfg.gp_lambda * cfg.gp_every
 
     def _descend_d(self, total: torch.Tensor, loss: Loss) -> torch.Tensor:
         """One optimiser step of D on ``total`` (then WGAN's weight clipping, if the loss
