@@ -23,15 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.levers import measure, parse_seeds  # noqa: E402
 from playground.presets import load_preset  # noqa: E402
 
-FIXES = (  # (label, changes to mode-collapse)
-    ("none (mode-collapse)", {}),
-    ("WGAN-GP (wgan-gp-fix)", {"loss": "wgan-gp"}),
-    ("hinge + spectral norm", {"loss": "hinge", "spectral_norm": True}),
-    ("PacGAN, pack 4", {"pack": 4}),
-    ("unrolled GAN, 5 steps", {"unroll_steps": 5}),
-    # Not a fix but the other model readers ask about: a VAE on the same nets (the loss is
-    # unused by a VAE, so this is exactly the vae-ring8 preset and gan-vs-vae's side B).
-    ("VAE, beta 0.1 (vae-ring8)", {"model": "vae", "beta": 0.1}),
+FIXES = (  # (label, preset, changes to it): each row is a shipped preset where one exists
+    ("none (mode-collapse)", "mode-collapse", {}),
+    ("WGAN-GP (wgan-gp-fix)", "wgan-gp-fix", {}),
+    ("hinge + spectral norm", "mode-collapse", {"loss": "hinge", "spectral_norm": True}),
+    ("PacGAN, pack 4 (pacgan)", "pacgan", {}),
+    ("unrolled GAN, 5 steps (unrolled-gan)", "unrolled-gan", {}),
+    # Not a fix but the other model readers ask about: a VAE on the same nets (gan-vs-vae's
+    # side B).
+    ("VAE, beta 0.1 (vae-ring8)", "vae-ring8", {}),
 )
 # Published 2-D ring rows (8 modes), as quoted in issue 12: (source, modes, high quality, KL).
 PUBLISHED = (
@@ -48,19 +48,19 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=None, help="labels' first words")
     args = parser.parse_args()
     base = load_preset("mode-collapse").config
-    if args.steps:
-        base = base.with_changes(steps=args.steps)
+    steps = args.steps or base.steps
     seeds = parse_seeds(args.seeds)
-    print(f"mode-collapse + one fix, {base.steps} steps, seeds {args.seeds}")
+    print(f"mode-collapse + one fix, {steps} steps, seeds {args.seeds}")
     print("| fix | modes covered (mean; per seed) | high-quality fraction per seed | "
           "worst mode KL | median CPU s |")
     print("|---|---|---|---|---|")
-    chosen = [(label, changes) for label, changes in FIXES
+    chosen = [(label, preset, changes) for label, preset, changes in FIXES
               if not args.only or label.split()[0].strip(",") in args.only]
-    jobs = [[(base.with_changes(**changes, seed=s).to_dict(), [base.steps]) for s in seeds]
-             for _, changes in chosen]
+    jobs = [[(load_preset(preset).config.with_changes(**changes, steps=steps, seed=s).to_dict(),
+              [steps]) for s in seeds]
+            for _, preset, changes in chosen]
     results = measure([job for fix_jobs in jobs for job in fix_jobs], args.processes)
-    for (label, _), fix_jobs in zip(chosen, jobs):
+    for (label, _, _), fix_jobs in zip(chosen, jobs):
         runs = [next(results)[0] for _ in fix_jobs]
         modes = [r["modes_covered"] for r in runs]
         quality = " ".join(f"{r['high_quality_frac']:.2f}" for r in runs)

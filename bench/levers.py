@@ -3,7 +3,8 @@ the preset's length and, optionally, at later checkpoints (is it stable if play 
 
     python bench/levers.py --preset wgan-gp-fix --seeds 10-19 \\
         --variant base: --variant ema:g_ema=0.999 \\
-        --variant ema+half:g_ema=0.999,lr_half_life=1000 [--at 3000,9000] [--processes 2]
+        --variant ema+half:g_ema=0.999,lr_half_life=1000 [--at 3000,9000] [--processes 2] \\
+        [--digits 3]
 
 A variant is ``label:key=value,key=value`` (TrainConfig fields, JSON values; ``label:`` alone
 is the preset as it is). Each run is one process with one torch thread; CPU seconds are the
@@ -79,9 +80,11 @@ def measure(jobs: list[tuple[dict[str, Any], list[int]]],
         yield from pool.imap(run_to, jobs, chunksize=1)
 
 
-def table_row(label: str, per_seed: list[dict[str, Any]]) -> str:
+def table_row(label: str, per_seed: list[dict[str, Any]], digits: int = 2) -> str:
+    """One Markdown row; ``digits=3`` where a threshold such as 0.96 must not hide a rounded
+    0.955."""
     modes = " ".join(str(m["modes_covered"]) for m in per_seed)
-    quality = " ".join(f"{m['high_quality_frac']:.2f}" for m in per_seed)
+    quality = " ".join(f"{m['high_quality_frac']:.{digits}f}" for m in per_seed)
     worst_kl = max(m["mode_kl"] for m in per_seed)
     cpu = statistics.median(m["cpu_s"] for m in per_seed)
     return (f"| {label} | {per_seed[0]['step']} | {modes} | {quality} | {worst_kl:.3f} | "
@@ -97,6 +100,8 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--device", default="cpu",
                         help="cpu (default: the CPU seconds are the figure) or cuda/auto")
+    parser.add_argument("--digits", type=int, default=2, choices=(2, 3, 4),
+                        help="decimals of the high-quality fraction")
     args = parser.parse_args()
     base = load_preset(args.preset).config
     seeds = parse_seeds(args.seeds)
@@ -116,7 +121,8 @@ def main() -> None:
     for label, checkpoints, jobs in plans:
         per_seed = [next(results) for _ in jobs]
         for i in range(len(checkpoints)):
-            print(table_row(label, [r[i] for r in per_seed]), flush=True)
+            print(table_row(label, [r[i] for r in per_seed], args.digits), flush=True)
+
 
 if __name__ == "__main__":
     main()

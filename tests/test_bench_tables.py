@@ -28,7 +28,8 @@ def test_fixes_table_prints_a_row_per_fix_and_the_published_rows():
     table = rows(out)
     labels = [row[0] for row in table]
     assert labels[1:7] == ["none (mode-collapse)", "WGAN-GP (wgan-gp-fix)",
-                           "hinge + spectral norm", "PacGAN, pack 4", "unrolled GAN, 5 steps",
+                           "hinge + spectral norm", "PacGAN, pack 4 (pacgan)",
+                           "unrolled GAN, 5 steps (unrolled-gan)",
                            "VAE, beta 0.1 (vae-ring8)"], labels
     assert any("PacGAN4" in label for label in labels)
     for row in table[1:7]:
@@ -44,6 +45,16 @@ def test_levers_prints_one_row_per_variant_and_checkpoint():
     assert [(row[0].split()[0], row[1]) for row in table] == [
         ("base", "2"), ("base", "4"), ("lr", "2"), ("lr", "4")], table
     assert all(len(row[2].split()) == 2 for row in table)  # one figure per seed
+    assert all(len(q.split(".")[1]) == 2 for row in table for q in row[3].split())
+
+
+@pytest.mark.timeout(300)
+def test_levers_prints_three_decimals_when_asked():
+    """A 0.96 threshold must not be met by a rounded 0.955."""
+    out = run_bench("bench/levers.py", "--preset", "mode-collapse", "--seeds", "0", "--at",
+                    "2", "--processes", "1", "--digits", "3")
+    (row,) = rows(out)[1:]
+    assert len(row[3].split(".")[1]) == 3, row
 
 
 @pytest.mark.timeout(300)

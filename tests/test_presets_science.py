@@ -1,25 +1,26 @@
 """The headline story, measured as a controlled experiment: with the shared settings of
-``mode-collapse`` and ``wgan-gp-fix`` (they differ only in the loss), the vanilla GAN collapses
-on the ring of 8 and WGAN-GP covers every mode. Slow (they really train), but CI runs them: a
-preset that stops telling its story is a bug.
+``mode-collapse`` and ``wgan-gp-fix`` (they differ only in the loss and its own knobs), the
+vanilla GAN collapses on the ring of 8 and WGAN-GP covers every mode. Slow (they really train),
+but CI runs them: a preset that stops telling its story is a bug.
 
-Seeds. The shared settings (4-layer G, lr_g 6e-4, lr_d 2e-3, an average of G's weights at
-0.99, 5 D steps per G step, 2,000 steps) were chosen on seeds 10-24 and the thresholds set from
-seeds 10-29 (``python bench/levers.py --preset mode-collapse --seeds 10-29 --at 1000,2000`` and
-``--preset wgan-gp-fix --seeds 10-14 --at 1500,2000,6000`` and ``--seeds 15-19 --at
-1500,2000``, 2026-11-26); CI runs seeds 100-104, which were not looked at while choosing the
-settings or the thresholds. Measured at step 2000: the vanilla GAN covered 4 1 4 2 1 2 2 1 2 1
-(seeds 10-19) and 2 1 1 4 2 2 2 1 1 2 (seeds 20-29) of 8 modes, never more than 4, with
-high-quality fraction 0.86-1.00 (median 0.97): the fakes sit on the modes they took. WGAN-GP
-covered 8/8 in 10 of 10 seeds with high-quality fraction 0.92-0.93 (seeds 20-24 in the lever
-runs: 0.90-0.93).
+Seeds. The shared settings (6-layer G, lr_g 6e-4, lr_d 2e-3, an average of G's weights at
+0.99, 5 D steps per G step, 3,000 steps; WGAN-GP's penalty on one critic update in four) were
+chosen on seeds 50-59 and 10-19 (round 6, bench/results/levers-round6-cpu2.md) and the
+thresholds set from seeds 10-29 (``python bench/levers.py --preset mode-collapse --seeds 10-29
+--at 1000,2000,3000``, ``--preset wgan-gp-fix --seeds 10-14 --at 1500,2000,3000,9000`` and
+``--seeds 15-24 --at 1500,2000,3000``, 2026-11-26); CI runs seeds 100-104, which were not
+looked at while choosing the settings or the thresholds. Measured at step 3000: the vanilla GAN
+covered 1 2 2 2 2 1 2 2 2 1 (seeds 10-19) and 0 1 2 1 1 2 1 1 1 2 (seeds 20-29) of 8 modes,
+never more than 2, with high-quality fraction median 0.99 (one seed 0.00: its fakes piled on
+one point between two modes; one 0.89): the fakes sit on the modes they took (seeds 0-9, the
+page's: 2 1 2 2 2 3 1 2 2 2). WGAN-GP covered 8/8 in 15 of 15 seeds with high-quality fraction
+0.94-0.97 (median 0.96), mode KL <= 0.004.
 
 The rules keep a margin over that spread instead of sitting on the worst seed's value: the
-collapse must stay at or under 3 of 8 modes in at least 3 of 5 seeds and never reach 6 (the
-worst seen was 4), with median high-quality fraction >= 0.8; WGAN-GP must cover 8/8 with
-high-quality fraction >= 0.85 in at least 4 of 5 seeds. At the measured rate of 4-mode
-collapses (3 in 20), 5 fresh seeds break the collapse rule with probability ~3%; the stricter
-">= 4 of 5 seeds at <= 3 modes" would fail ~17% of fresh seed sets, so it is not used.
+collapse must stay at or under 3 of 8 modes in at least 4 of 5 seeds (the issue's rule) and
+never reach 5 (the most seen was 3, on 30 seeds), with median high-quality fraction >= 0.8;
+WGAN-GP must cover 8/8 with high-quality fraction >= 0.92 in at least 4 of 5 seeds and a
+median >= 0.94 (seen: worst 0.94, median 0.96).
 """
 
 import statistics
@@ -47,14 +48,14 @@ def fix():
 def test_vanilla_gan_collapses_onto_a_few_modes(collapse):
     covered = [r.metrics["modes_covered"] for r in collapse]
     print("mode-collapse modes covered per seed:", covered)
-    assert sum(c <= 3 for c in covered) >= 3, covered
-    assert max(covered) <= 5, covered
+    assert sum(c <= 3 for c in covered) >= 4, covered
+    assert max(covered) <= 4, covered
     assert not any(r.metrics["diverged"] for r in collapse)
 
 
 def test_the_collapse_is_piled_onto_modes_not_a_cloud(collapse):
     # Most collapsed samples sit within 3 std of a mode: dots, not a diffuse disc. Measured on
-    # seeds 10-29: high-quality fraction 0.86-1.00, median 0.97.
+    # seeds 10-29 at step 3000: high-quality fraction median 0.99, the lowest two 0.89 and 0.00.
     quality = [r.metrics["high_quality_frac"] for r in collapse]
     print("mode-collapse high-quality fraction per seed:", quality)
     assert statistics.median(quality) >= 0.8, quality
@@ -63,13 +64,14 @@ def test_the_collapse_is_piled_onto_modes_not_a_cloud(collapse):
 def test_collapse_shows_in_the_history_not_only_at_the_end(collapse):
     for result in collapse:
         late = [row["modes_covered"] for row in result.history[len(result.history) // 2:]]
-        assert statistics.median(late) <= 5, (result.config.seed, late)
+        assert statistics.median(late) <= 4, (result.config.seed, late)
 
 
 def test_wgan_gp_covers_all_8_modes_sharply(fix):
     rows = [(r.metrics["modes_covered"], round(r.metrics["high_quality_frac"], 3)) for r in fix]
     print("wgan-gp-fix (modes, HQ) per seed:", rows)
-    assert sum(modes == 8 and hq >= 0.85 for modes, hq in rows) >= 4, rows
+    assert sum(modes == 8 and hq >= 0.92 for modes, hq in rows) >= 4, rows
+    assert statistics.median(hq for _, hq in rows) >= 0.94, rows
     assert not any(r.metrics["diverged"] for r in fix)
 
 
@@ -95,13 +97,13 @@ def vae():
 
 def test_a_vae_covers_every_mode_but_blurs_them(vae, fix):
     """vae-ring8 is wgan-gp-fix with only the model changed (gan-vs-vae). Measured on seeds
-    10-24 (python bench/fixes_table.py --seeds 10-14, and --seeds 15-24 --only VAE): 8/8 modes
-    in 15 of 15, high-quality fraction 0.46-0.51; WGAN-GP 0.92-0.93 on seeds 10-19. The rules
-    keep margins: >= 7 modes in >= 4 of 5 seeds, high-quality <= 0.6 in every seed, and below
-    WGAN-GP's median by 0.3."""
+    10-24 at step 3000 (python bench/fixes_table.py --seeds 10-14, and --seeds 15-24 --only
+    VAE): 8/8 modes in 15 of 15, high-quality fraction 0.51-0.57; WGAN-GP 0.94-0.97 on the same
+    seeds. The rules keep margins: >= 7 modes in >= 4 of 5 seeds, high-quality <= 0.65 in every
+    seed, and below WGAN-GP's median by 0.3."""
     rows = [(r.metrics["modes_covered"], round(r.metrics["high_quality_frac"], 3)) for r in vae]
     print("vae-ring8 (modes, HQ) per seed:", rows)
     assert sum(modes >= 7 for modes, _ in rows) >= 4, rows
-    assert max(hq for _, hq in rows) <= 0.6, rows
+    assert max(hq for _, hq in rows) <= 0.65, rows
     gan = statistics.median(r.metrics["high_quality_frac"] for r in fix)
     assert statistics.median(hq for _, hq in rows) <= gan - 0.3, (rows, gan)

@@ -4,6 +4,8 @@ paused, and Play goes on from the live state."""
 
 import pytest
 
+from playground.presets import load_preset
+from playground.web.controls import DEFAULT_PRESET
 from tests.browser.helpers import FAKE_X, REAL_POINTS, iteration, message, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
@@ -20,7 +22,8 @@ def test_a_fresh_preset_shows_its_film_before_training(page, artifacts):
     assert iteration(page) == 0
     before = page.evaluate(FAKE_X)
     set_timeline(page, 100)
-    wait_until(lambda: "pre-computed film: step 2,000" in message(page), timeout=20,
+    last = f"pre-computed film: step {load_preset(DEFAULT_PRESET).config.steps:,}"
+    wait_until(lambda: last in message(page), timeout=20,
                what=f"the preset's last film frame (message: {message(page)!r})")
     late = page.evaluate(FAKE_X)
     assert late != before  # the plot shows the trained G of the film, not step 0
