@@ -81,10 +81,10 @@ def test_the_lazy_penalty_lever_is_a_control_that_applies_live(page, artifacts):
     wait_until(lambda: "wgan-gp-fix" in message(page), what="the preset's message")
     assert "less CPU" in page.text_content("#controls-loss")
     box = "#gp-every input[type=number]"
-    assert page.input_value(box) == "1"  # every preset penalises every update
-    page.fill(box, "4")
+    assert page.input_value(box) == "4"  # the preset's own (round 6): one update in four
+    page.fill(box, "2")
     page.press(box, "Enter")
-    wait_until(lambda: link_query(page).get("gp_every") == ["4"], timeout=15,
+    wait_until(lambda: link_query(page).get("gp_every") == ["2"], timeout=15,
                what=f"the link to carry gp_every (it is {share_link(page)!r})")
     assert "gp_every" in message(page) and "live" in message(page), message(page)
     page.locator("#controls-loss").screenshot(path=artifacts / "70-gp-every-control.png")
