@@ -11,8 +11,11 @@ import pytest
 import torch
 
 from playground.engine.checkpoint import checkpoint_bytes, load_checkpoint, read_state
+from playground.engine.checkpoint_bounds import MAX_RECORD_BYTES, max_checkpoint_bytes
 from playground.engine.config import ConfigError, TrainConfig
+from playground.engine.models import make_trainer
 from playground.engine.trainer import Trainer
+from playground.presets import all_presets, load_preset
 
 SMALL = TrainConfig(g_width=8, d_width=8, g_layers=2, d_layers=2, batch_size=16,
                     eval_samples=100)
@@ -97,6 +100,18 @@ def test_the_apps_own_checkpoints_still_read_back_deflated_or_not(good):
         state, config = read_state(data)
         assert config == SMALL and state["steps_done"] == 1
     load_checkpoint(good).step()
+
+
+@pytest.mark.parametrize("preset", [p.name for p in all_presets()])
+def test_every_presets_checkpoint_reads_back(preset):
+    """The bound counts what a run really saves: a 6-layer G's weight average (g_ema) once
+    pushed wgan-gp-fix's checkpoint over it, so the app refused its own download back."""
+    config = load_preset(preset).config.with_changes(steps=1, eval_samples=200)
+    trainer = make_trainer(config)
+    trainer.step()
+    data = checkpoint_bytes(trainer)
+    assert len(data) <= max_checkpoint_bytes(config) + MAX_RECORD_BYTES, preset
+    assert load_checkpoint(data).steps_done == 1
 
 
 @pytest.mark.parametrize("damage, reason", [

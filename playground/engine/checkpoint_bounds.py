@@ -119,11 +119,16 @@ def check_pair(data: bytes) -> None:
 
 def max_checkpoint_bytes(config: TrainConfig) -> int:
     """The most tensor data a checkpoint of ``config`` may hold (what ``check_skeleton``
-    allows): the web app refuses to write a checkpoint over its own upload cap, so it can
-    always read back what it wrote."""
+    allows): weights and Adam's two moments of both nets, G's weight average where the config
+    keeps one, and slack. The web app refuses to write a checkpoint over its own upload cap,
+    so it can always read back what it wrote."""
     shapes = expected_shapes(meta_nets(config))
-    weights = sum(math.prod(shape) * 4 for net in shapes.values() for shape in net.values())
-    return OPTIMISER_COPIES * weights + SLACK_BYTES
+    net_bytes = {key: sum(math.prod(shape) * 4 for shape in net.values())
+                 for key, net in shapes.items()}
+    # A run that samples from an average of G's weights (g_ema) saves that average too: one
+    # more copy of G. The slack once hid it for small Gs; a 6-layer G's average outgrew it.
+    average = net_bytes["generator"] if config.g_ema > 0 else 0
+    return OPTIMISER_COPIES * sum(net_bytes.values()) + average + SLACK_BYTES
 
 
 def check_skeleton(skeleton: dict[str, Any], config: TrainConfig,
