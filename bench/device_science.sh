@@ -7,9 +7,25 @@
 #                                    # capacity, smaller lambda; unseen seeds 20-24 (…-round3-…)
 #   bash bench/device_science.sh 4   # round 4: round 3's best combined, each with its collapse
 #                                    # control (mode-collapse with the same shared changes)
+#   bash bench/device_science.sh 5   # round 5: levers on the round-6 pair, grid uniform at 3x
 export MNIST_DIR=$PWD/playground/engine/data/mnist_t10k PLAYGROUND_OFFLINE=1 PYTHONUNBUFFERED=1
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 nvidia-smi -L | tee "$OUT/gpu.txt"
+if [ "${1:-2}" = 5 ]; then
+  # round 5 (2026-11-26): levers on the shipped round-6 pair (seeds 10-24, 3 decimals) and
+  # on the grid's uniform-noise settings played to 3x (seeds 40-44); the CUDA tests beside them
+  timeout 200 python3 -m pytest -q -p no:cacheprovider --tb=short tests/test_cuda.py > "$OUT/cuda.txt" 2>&1 &
+  L="python3 bench/levers.py --digits 3 --processes 8"
+  timeout 450 $L --preset wgan-gp-fix --seeds 10-24 --at 3000 --variant base: \
+    --variant gl5+gw128:g_layers=5,g_width=128 --variant ema995:g_ema=0.995 \
+    --variant gw96:g_width=96 --variant leaky:activation=\"leaky_relu\" --variant dw96:d_width=96 \
+    --variant gp0.05:gp_lambda=0.05 > "$OUT/ring8.md" 2>&1 &
+  U='g_layers=6,gp_every=4,noise="uniform"'
+  timeout 450 $L --preset grid25-wgan-gp --seeds 40-44 --at 5000,15000 --variant "u+gp1:$U,gp_lambda=1.0" \
+    --variant "u+b256:$U,batch_size=256" --variant "u+lrg5e-4:$U,lr_g=0.0005" > "$OUT/grid25.md" 2>&1 &
+  wait; tail -3 "$OUT/cuda.txt"; cat "$OUT/ring8.md" "$OUT/grid25.md"
+  exit 0
+fi
 if [ "${1:-2}" = 4 ]; then
   L="python3 bench/levers.py --seeds 20-24 --processes 16"
   E=g_ema=0.99
