@@ -67,3 +67,13 @@ def test_transit_mass_prints_growing_fractions_per_seed():
         fractions = [float(cell) for cell in row[1:]]
         assert len(fractions) == 4 and all(0 <= f <= 1 for f in fractions), row
         assert fractions == sorted(fractions), row  # within 3 std is within 10 std
+
+
+@pytest.mark.timeout(300)
+def test_step_cost_prints_the_preset_and_each_variant_as_a_ratio():
+    out = run_bench("bench/step_cost.py", "--preset", "wgan-gp-fix", "--variant",
+                    "gl6:g_layers=6", "--rounds", "2", "--steps", "3")
+    table = rows(out)[1:]
+    assert [row[0] for row in table] == ["preset", "gl6"], table
+    assert float(table[0][2]) == 1.0  # the preset against itself
+    assert all(float(row[1]) > 0 and len(row[3].split()) == 2 for row in table), table
