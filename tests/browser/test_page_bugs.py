@@ -93,12 +93,12 @@ def test_the_lazy_penalty_lever_is_a_control_that_applies_live(page, artifacts):
 
 def test_touching_the_seed_leaves_the_learning_rates_alone(page, artifacts):
     """Bug 2: seed 1 + Enter made the link ``...&seed=1&lr_g=5.01e-05`` (slider rounding).
-    (The preset's own seed is now 1, so the test types 2.)"""
-    page.fill("#seed input", "2")
+    (The preset's own seed is now 2, so the test types 3.)"""
+    page.fill("#seed input", "3")
     page.press("#seed input", "Enter")
     wait_until(lambda: "seed" in link_query(page), what="the link to follow the seed")
     query = link_query(page)
-    assert query == {"preset": ["mode-collapse"], "seed": ["2"]}, query
+    assert query == {"preset": ["mode-collapse"], "seed": ["3"]}, query
     page.screenshot(path=artifacts / "40-seed-touched.png")
     assert not page.js_errors, page.js_errors
 
