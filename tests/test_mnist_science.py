@@ -50,8 +50,13 @@ def test_wgan_gp_with_the_same_networks_keeps_all_ten_digits(runs):
 
 
 def test_conditional_gan_draws_the_digit_it_is_asked_for(runs):
+    """Chance is 10%. Seeds 0-5 (2026-11-27, python -m playground sweep --preset mnist-cgan
+    --seeds 6): right digit 0.957-0.983, the worst digit 0.835-0.945 (each digit is judged on
+    its 200 of the 2,000 samples, so the worst of ten reads a few points low). The same seed
+    gives other runs on other CPUs (float rounding): seed 0's worst digit is 0.925 on one of
+    this project's machines, 0.895 on another, so the bars sit below the spread, not at it."""
     m = runs["mnist-cgan"].metrics
-    assert m["label_accuracy"] >= 0.9 and m["worst_digit_accuracy"] >= 0.9, m  # every digit
+    assert m["label_accuracy"] >= 0.93 and m["worst_digit_accuracy"] >= 0.8, m  # every digit
     assert m["classes_covered"] == 10 and m["mean_confidence"] >= 0.9, m
 
 
