@@ -12,7 +12,6 @@ the machine slow the wall clock, not the figures.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -20,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from bench.step_cost import cpu_s_per_step  # noqa: E402
 from playground.engine import cost  # noqa: E402
 from playground.engine.config import TrainConfig  # noqa: E402
-from playground.engine.trainer import Trainer  # noqa: E402
 
 MNIST = dict(dataset="mnist", noise_dim=64, eval_samples=500)
 CONFIGS = {
@@ -42,22 +41,11 @@ CONFIGS = {
 }
 
 
-def cpu_per_step(config: TrainConfig, min_cpu_s: float = 1.0) -> float:
-    trainer = Trainer(config)
-    for _ in range(2):
-        trainer.step()
-    start, steps = time.process_time(), 0
-    while time.process_time() - start < min_cpu_s or steps < 3:
-        trainer.step()
-        steps += 1
-    return (time.process_time() - start) / steps
-
-
 def main() -> None:
     torch.set_num_threads(1)
     rows = []
     for name, config in CONFIGS.items():
-        rows.append((name, cost.step_macs(config), cpu_per_step(config), config))
+        rows.append((name, cost.step_macs(config), cpu_s_per_step(config, min_cpu_s=1.0), config))
     macs = np.array([r[1] for r in rows], dtype=float)
     secs = np.array([r[2] for r in rows])
     # Fit on relative error (every config counts, not just the biggest).
