@@ -13,8 +13,8 @@ them once, after choosing. Measured at step 3000 with the 8-layer G (2026-11-27,
 bench/levers.py --preset mode-collapse --seeds 10-24 --at 3000 --digits 3`` and the same with
 ``--preset wgan-gp-fix``): the vanilla GAN covered 2 1 2 2 2 2 1 2 2 1 2 2 1 1 1 of 8 modes
 (seeds 10-24), never more than 2 (round 6-8's 6- and 7-layer G: 0-3 on 30 seeds), with
-high-quality fraction median 0.998 (two seeds 0.12 and 0.56: fakes partly on a point between
-two modes): the fakes sit on the modes they took. WGAN-GP covered 8/8 in 15 of 15 seeds with
+high-quality fraction median 0.998 (two seeds 0.12 and 0.56: most or part of their fakes off
+the modes): the fakes sit on the modes they took. WGAN-GP covered 8/8 in 15 of 15 seeds with
 high-quality fraction 0.962-0.977 (median 0.970), mode KL <= 0.005. CI's seeds, read once
 after the choice: vanilla 1 1 1 2 1 modes, WGAN-GP 8/8 at 0.972-0.978.
 
