@@ -55,6 +55,10 @@ CSS = """
   #play-bar button {flex: 1 1 30% !important; min-width: 0 !important; font-size: 14px;
                     padding: 6px 2px;}
   #slow-motion {flex: 1 1 40% !important;}
+  /* The four view options two to a line, so that no label is cut off ("gradie arrows") */
+  #points-view, #points-view > .form {flex-wrap: wrap !important;}
+  #points-view .block:has(input[type=checkbox]) {flex: 1 1 40% !important;
+                                                 min-width: 40% !important;}
   .gp-status {font-size: 13px;}
   .gp-status b {font-size: 15px;}
 }
