@@ -7,6 +7,13 @@ If the fraction barely grows from 3 to 10 standard deviations, the missing quali
 around each mode (which a sharper G or a weight average would fix) but mass in transit between
 modes: a continuous G maps a connected latent onto separate clusters, so some of it must lie on
 the filaments between them.
+
+Two more columns say where a collapsed run's samples sit: their spread (the larger of the two
+coordinates' standard deviations; ~0 is every sample on one point) and their median distance to
+the nearest mode, in the data's units (a run covering no mode with spread ~0 is a single dot
+that far from the nearest mode):
+
+    python bench/transit_mass.py --preset mode-collapse --seeds 16,23
 """
 
 from __future__ import annotations
@@ -35,6 +42,13 @@ def fractions_within(samples: np.ndarray, modes: Modes) -> list[float]:
     return [float((distance <= k * modes.std).sum() / len(samples)) for k in RADII]
 
 
+def pile_shape(samples: np.ndarray, modes: Modes) -> tuple[float, float]:
+    """(spread, median distance to the nearest mode) of ``samples``: the larger per-axis
+    standard deviation, and the median sample's distance to its nearest mode's centre."""
+    _, distance = nearest_modes(samples, modes)
+    return float(np.max(np.std(samples, axis=0))), float(np.median(distance))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--preset", default="wgan-gp-fix")
@@ -49,14 +63,18 @@ def main() -> None:
     base = load_preset(args.preset).config
     steps = args.steps or base.steps
     print(f"preset {args.preset}, step {steps}: fraction of samples within k std of a mode")
-    print("| seed | " + " | ".join(f"k = {k}" for k in RADII) + " |")
-    print("|---|" + "---|" * len(RADII))
+    print("| seed | " + " | ".join(f"k = {k}" for k in RADII)
+          + " | spread | median distance to a mode |")
+    print("|---|" + "---|" * (len(RADII) + 2))
     for seed in parse_seeds(args.seeds):
         trainer = make_trainer(TrainConfig.from_dict({**base.to_dict(), "seed": seed}))
         while trainer.steps_done < steps and not trainer.diverged:
             trainer.step()
-        within = fractions_within(trainer.generate(), trainer.sampler.modes)
-        print(f"| {seed} | " + " | ".join(f"{f:.3f}" for f in within) + " |")
+        samples = trainer.generate()
+        within = fractions_within(samples, trainer.sampler.modes)
+        spread, distance = pile_shape(samples, trainer.sampler.modes)
+        print(f"| {seed} | " + " | ".join(f"{f:.3f}" for f in within)
+              + f" | {spread:.3f} | {distance:.3f} |")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ nothing noticed. Each runs for a few steps on one seed and must print a full tab
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from tests.conftest import ROOT
@@ -64,9 +65,24 @@ def test_transit_mass_prints_growing_fractions_per_seed():
     table = rows(out)[1:]
     assert [row[0] for row in table] == ["0", "1"], table
     for row in table:
-        fractions = [float(cell) for cell in row[1:]]
+        fractions = [float(cell) for cell in row[1:5]]
         assert len(fractions) == 4 and all(0 <= f <= 1 for f in fractions), row
         assert fractions == sorted(fractions), row  # within 3 std is within 10 std
+        spread, distance = float(row[5]), float(row[6])
+        assert spread > 0 and distance >= 0, row  # an untrained G is not one point
+
+
+def test_pile_shape_reads_a_one_point_collapse_and_its_distance():
+    from bench.transit_mass import pile_shape
+    from playground.engine.data import make_sampler
+
+    modes = make_sampler("ring8").modes  # radius 2: a mode at (2, 0)
+    dot = np.tile([[1.7, 0.0]], (50, 1))
+    spread, distance = pile_shape(dot, modes)
+    assert spread < 1e-9 and abs(distance - 0.3) < 1e-6
+    on_two_modes = np.array([[2.0, 0.0], [-2.0, 0.0]] * 25)
+    spread, distance = pile_shape(on_two_modes, modes)
+    assert abs(spread - 2.0) < 1e-6 and distance < 1e-6
 
 
 @pytest.mark.timeout(300)

@@ -13,7 +13,7 @@ settings or the thresholds; rounds 8, 9 and 10 each read them once, after choosi
 step 2000 with the 8-layer G (2026-11-27, ``python bench/levers.py --preset mode-collapse
 --seeds 10-24 --at 1500,2000,3000 --digits 3`` and ``python bench/levers.py --preset
 wgan-gp-fix --seeds 10-24 --at 2000,2500,3000 --digits 3``): the vanilla GAN covered
-2 1 2 2 2 2 0 2 2 1 2 2 1 0 1 of 8 modes (seeds 10-24; 0 is a pile on a point between two
+2 1 2 2 2 2 0 2 2 1 2 2 1 0 1 of 8 modes (seeds 10-24; 0 is every fake on one point off the
 modes), never more than 2 (rounds 6-9's 6- to 8-layer G at step 3000: 0-3 on 30 seeds), with
 high-quality fraction median 0.995: the fakes sit where they piled. WGAN-GP covered 8/8 in 15
 of 15 seeds with high-quality fraction 0.961-0.971 (median 0.966), mode KL <= 0.004. CI's
@@ -66,7 +66,8 @@ def test_vanilla_gan_collapses_onto_a_few_modes(collapse):
 def test_the_collapse_is_piled_onto_modes_not_a_cloud(collapse):
     # Most collapsed samples sit within 3 std of a mode: dots, not a diffuse disc. Measured on
     # seeds 10-24 at step 2000 (8-layer G): high-quality fraction median 0.995, the lowest two
-    # 0.000 (piles between two modes, on a mode by step 3000); CI's seeds 0.739-1.000.
+    # 0.000 (every fake on one point off the modes; on a mode by step 3000: python
+    # bench/transit_mass.py --preset mode-collapse --seeds 16,23 --steps 2000).
     quality = [r.metrics["high_quality_frac"] for r in collapse]
     print("mode-collapse high-quality fraction per seed:", quality)
     assert statistics.median(quality) >= 0.8, quality
