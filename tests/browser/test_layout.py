@@ -45,6 +45,10 @@ def test_play_and_the_plot_are_on_the_first_screen(browser, app_url, artifacts, 
         assert preset["width"] >= page.locator("#play-bar").bounding_box()["width"] - 30, preset
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1
     assert not page.evaluate(CUT_LABELS), page.evaluate(CUT_LABELS)
+    # The plot's box is as tall as the plot: no band of blank under the legend (a phone's box
+    # once kept the desktop's room, ~100 px below a 362 px plot).
+    box = page.locator("#live-plot .gp-plot").bounding_box()
+    assert box["height"] <= plot["height"] + 8, (box, plot)
     page.screenshot(path=artifacts / f"{name}-full.png", full_page=True)
     context.close()
     assert not errors, errors

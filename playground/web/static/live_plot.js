@@ -221,6 +221,9 @@ function render() {
   const layout = Object.assign({}, fig.layout, drawing ? {dragmode: false} : {});
   if (narrow && fig.layout.height) {
     layout.height = Math.min(fig.layout.height, Math.round(plotDiv.clientWidth * 1.2));
+    // The box kept room for the desktop height (layout.py's min-height, so the page does not
+    // jump before the first frame); on a phone that left ~100 px blank under the legend.
+    plotDiv.style.minHeight = layout.height + 'px';
   }
   // Only a plot with fixed axis ranges paints its arrays (the curves autorange on theirs).
   const fixed = Boolean(layout.xaxis && layout.xaxis.range && layout.yaxis && layout.yaxis.range);
