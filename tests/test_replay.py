@@ -1,6 +1,8 @@
 """Replay: films thin and round-trip through a file, the shipped preset films are real runs of
 their presets' configs (and small), and a film frame becomes the live plot's figure."""
 
+import base64
+
 import numpy as np
 import pytest
 
@@ -12,6 +14,7 @@ from playground.presets import load_preset
 from playground.web.replay import (
     FILM_DIR,
     frame_index,
+    replay_curves,
     replay_figure,
     shipped_film,
     shipped_films,
@@ -42,6 +45,34 @@ def test_a_reel_thins_and_round_trips_through_a_file(tmp_path):
         assert step == step2
         np.testing.assert_array_equal(frame.fake, frame2.fake)
         np.testing.assert_array_equal(frame.surface, frame2.surface)
+
+
+def test_a_reel_keeps_the_run_s_curves_through_a_file(tmp_path):
+    run = small_run()
+    reel = run.reel()[0]
+    assert list(reel.history["step"][:2]) == [0, run.stride]
+    small = thin_reel(reel, frames=3, points=40)
+    path = tmp_path / "film.npz"
+    save_reel(small, path, run.trainer.config.to_json())
+    back, _ = load_reel(path)
+    assert set(back.history) == set(reel.history)
+    np.testing.assert_array_equal(back.history["step"], reel.history["step"])
+    np.testing.assert_array_equal(back.history["modes_covered"], reel.history["modes_covered"])
+
+
+def test_a_replayed_frame_shows_the_curves_up_to_its_step():
+    run = small_run()
+    live = run.snapshots(ViewOptions())[0]
+    reel = run.reel()[0]
+    for index, (step, _) in enumerate(reel.frames):
+        figure = replay_curves(reel, index, live)
+        losses = next(t for t in figure["data"] if t["name"] == "D loss")
+        steps = np.frombuffer(base64.b64decode(losses["x"]["bdata"]),
+                              losses["x"]["dtype"])
+        assert steps.max() == step and steps.min() == 0, (step, steps)
+    # A film without curves (an older file) leaves the curves to the live run.
+    bare = FilmReel(reel.frames, reel.real, reel.bounds)
+    assert replay_curves(bare, 0, live) is None
 
 
 def test_a_file_that_is_not_a_film_is_refused(tmp_path):

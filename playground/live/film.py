@@ -52,11 +52,34 @@ FAKE_TINT, MIDDLE_TINT, REAL_TINT = (214, 184, 221), (247, 247, 247), (166, 219,
 @dataclass(frozen=True)
 class FilmReel:
     """What the web process needs to render: the frames, plus the real points and plot range
-    for 2-D runs."""
+    for 2-D runs, and the run's curves (history key → values, one per recorded step), so a
+    replayed frame can show the curves up to its step."""
 
     frames: list[tuple[int, object]]
     real: np.ndarray | None
     bounds: tuple[float, float]
+    history: dict[str, np.ndarray] | None = None
+
+
+FILM_HISTORY_ROWS = 200  # a shipped film's curves: enough points for a 4-panel plot
+
+
+def history_until(history: dict[str, np.ndarray] | None, step: int) -> dict[str, np.ndarray]:
+    """The curves as they stood at ``step`` (the rows recorded at or before it); {} if none."""
+    if not history or "step" not in history:
+        return {}
+    keep = np.asarray(history["step"]) <= step
+    return {key: np.asarray(values, np.float32)[keep] for key, values in history.items()}
+
+
+def _thin_history(history: dict[str, np.ndarray] | None,
+                  rows: int) -> dict[str, np.ndarray] | None:
+    """At most ``rows`` rows spread evenly (the first and the last kept)."""
+    if not history or "step" not in history:
+        return None
+    count = len(history["step"])
+    picks = np.unique(np.rint(np.linspace(0, count - 1, min(rows, count))).astype(int))
+    return {key: np.asarray(values, np.float32)[picks] for key, values in history.items()}
 
 
 def render_gif(reel: FilmReel, frame_ms: int = 80) -> bytes:
@@ -117,7 +140,7 @@ def thin_reel(reel: FilmReel, frames: int, points: int) -> FilmReel:
         kept = [kept[i] for i in picks]
     small = [(step, PointsFrame(frame.fake[:points], frame.surface)) for step, frame in kept]
     real = None if reel.real is None else reel.real[:points]
-    return FilmReel(small, real, reel.bounds)
+    return FilmReel(small, real, reel.bounds, _thin_history(reel.history, FILM_HISTORY_ROWS))
 
 
 def save_reel(reel: FilmReel, path: object, config_json: str) -> None:
@@ -131,7 +154,17 @@ def save_reel(reel: FilmReel, path: object, config_json: str) -> None:
         fake=np.stack([f.fake for f in frames]).astype(np.float16),
         surface=np.stack([f.surface for f in frames]).astype(np.uint8),
         real=np.asarray(reel.real if reel.real is not None else np.zeros((0, 2)), np.float16),
-        bounds=np.asarray(reel.bounds, np.float64), config=np.array(config_json))
+        bounds=np.asarray(reel.bounds, np.float64), config=np.array(config_json),
+        **_history_arrays(reel.history))
+
+
+def _history_arrays(history: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
+    """The curves as two arrays an .npz holds without pickling: key names and a table."""
+    if not history:
+        return {}
+    keys = sorted(history)
+    return {"history_keys": np.array(keys),
+            "history": np.stack([np.asarray(history[k], np.float32) for k in keys])}
 
 
 def load_reel(path: object) -> tuple[FilmReel, str]:
@@ -140,9 +173,14 @@ def load_reel(path: object) -> tuple[FilmReel, str]:
         with np.load(path, allow_pickle=False) as data:
             steps, fake, surface = data["steps"], data["fake"], data["surface"]
             real, bounds, config = data["real"], data["bounds"], str(data["config"])
+            keys, table = ((data["history_keys"], data["history"]) if "history" in data.files
+                           else (np.zeros(0, str), np.zeros((0, 0), np.float32)))
     except (OSError, KeyError, ValueError) as exc:
         raise ValueError(f"not a film file: {exc}") from exc
     if not (len(steps) == len(fake) == len(surface)) or fake.ndim != 3 or bounds.shape != (2,):
         raise ValueError("not a film file: its arrays do not fit together")
+    if table.ndim != 2 or len(keys) != len(table):
+        raise ValueError("not a film file: its curves do not fit together")
     frames = [(int(s), PointsFrame(f, m)) for s, f, m in zip(steps, fake, surface, strict=True)]
-    return FilmReel(frames, real, (float(bounds[0]), float(bounds[1]))), config
+    history = {str(k): row for k, row in zip(keys, table, strict=True)} or None
+    return FilmReel(frames, real, (float(bounds[0]), float(bounds[1])), history), config

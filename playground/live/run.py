@@ -228,7 +228,8 @@ class LiveRun:
     def reel(self) -> tuple[FilmReel]:
         """The run's film (one reel: a single run has one side)."""
         return (FilmReel(list(self.film.frames), self.watch.film_real(),
-                         self.trainer.sampler.bounds),)
+                         self.trainer.sampler.bounds,
+                         {k: np.asarray(v, np.float32) for k, v in self.history.items()}),)
 
     # --- drawing --------------------------------------------------------------------------
 

@@ -238,8 +238,9 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             scale = shown.critic_scale("", critic_range(snap))
             held = shown.replay_holds(snap)  # the timeline shows a replayed frame
             return {live_plot: gr.skip() if held else as_json(live_figure(snap, scale=scale)),
-                    curves: as_json(curves_figure([("", snap)])) if shown.curves_due(snap.playing)
-                    else gr.skip(),
+                    # A replay shows the film's curves too: they stay until the run moves on.
+                    curves: as_json(curves_figure([("", snap)]))
+                    if not held and shown.curves_due(snap.playing) else gr.skip(),
                     status: overview_status(snap, session.notice)}
 
         # Polled by the page's frame loop (PLAY_FEED in play_tab, run by live_plot.js) and by

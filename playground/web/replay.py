@@ -22,15 +22,17 @@ import gradio as gr
 import numpy as np
 
 from playground.engine.config import ConfigError, TrainConfig
-from playground.live.film import FilmReel, PointsFrame, load_reel
-from playground.live.snapshot import Snapshot, frozen
+from playground.live.film import FilmReel, PointsFrame, history_until, load_reel
+from playground.live.snapshot import HISTORY_KEYS, Snapshot, frozen
 from playground.presets import PRESET_DIR
 from playground.web.outcome import Updates
 from playground.web.viz import live_figure
 from playground.web.viz_common import as_json
+from playground.web.viz_curves import curves_figure
 
 FILM_DIR = PRESET_DIR / "films"
 WATCH_FRAME_S = 0.15  # "watch the film": seconds per frame (20 frames in 3 s)
+WATCH_CURVES_EVERY = 4  # ... and the curves with every 4th frame (~1.7 redraws a second)
 PAUSE_WAIT_S = 3.0
 
 
@@ -59,13 +61,26 @@ def frame_index(position: float, count: int) -> int:
     return int(round(fraction * (count - 1)))
 
 
+def replay_history(reel: FilmReel, step: int) -> dict[str, np.ndarray]:
+    """The film's curves up to ``step``, every key the curves read (NaN where the film has
+    none, as a live run records); {} for a film without curves."""
+    history = history_until(reel.history, step)
+    if not history:
+        return {}
+    rows = len(history["step"])
+    return {key: frozen(history.get(key, np.full(rows, np.nan, np.float32)))
+            for key in HISTORY_KEYS}
+
+
 def replay_snapshot(reel: FilmReel, index: int, live: Snapshot) -> Snapshot:
-    """Frame ``index`` of ``reel`` as a Snapshot the live plot can draw (``live`` supplies the
-    run's config, kind of surface and session): no arrows, no trails, no curves."""
+    """Frame ``index`` of ``reel`` as a Snapshot the live plot and the curves can draw
+    (``live`` supplies the run's config, kind of surface and session): the curves as they
+    stood at that frame's step; no arrows, no trails."""
     step, frame = reel.frames[index]
     empty = frozen(np.zeros((0, 2)))
-    common = dict(seq=-1, step=step, playing=False, message="replay", history={},
-                  metrics={}, iters_per_s=0.0, prev_fake=None, arrows=None, manifold=None)
+    common = dict(seq=-1, step=step, playing=False, message="replay",
+                  history=replay_history(reel, step), metrics={}, iters_per_s=0.0,
+                  prev_fake=None, arrows=None, manifold=None)
     if isinstance(frame, bytes):  # a PNG digit grid
         from PIL import Image
 
@@ -84,6 +99,13 @@ def replay_figure(reel: FilmReel, index: int, live: Snapshot) -> dict[str, Any]:
     """The live plot's figure for frame ``index`` (a critic's frame is already scaled 0..1)."""
     snap = replay_snapshot(reel, index, live)
     return live_figure(snap, scale=(0.0, 1.0) if snap.critic else None)
+
+
+def replay_curves(reel: FilmReel, index: int, live: Snapshot) -> dict[str, Any] | None:
+    """The curves' figure at frame ``index``, or None for a film that carries no curves (the
+    curves then keep showing the live run)."""
+    snap = replay_snapshot(reel, index, live)
+    return curves_figure([("", snap)]) if snap.history else None
 
 
 class ReelSource:
@@ -124,7 +146,11 @@ def wire_replay(tab: Any, session_for: Callable[[Any], Any], tab_view: Any,
                 full_message: str) -> None:
     """The timeline's and the "watch the film" button's events (inside ``build_app``)."""
     source = ReelSource()
-    live_plot, message, timeline = tab.live_plot, tab.message, tab.timeline
+    live_plot, message, timeline, curves = tab.live_plot, tab.message, tab.timeline, tab.curves
+
+    def with_curves(updates: Updates, reel: FilmReel, index: int, snap: Snapshot) -> Updates:
+        figure = replay_curves(reel, index, snap)
+        return updates if figure is None else {**updates, curves: as_json(figure)}
 
     def start(request: gr.Request) -> tuple[Any, Snapshot, FilmReel, str] | str:
         session = session_for(request)
@@ -150,8 +176,8 @@ def wire_replay(tab: Any, session_for: Callable[[Any], Any], tab_view: Any,
             return {message: started}
         _, snap, reel, whose = started
         index = frame_index(position, len(reel.frames))
-        return {live_plot: as_json(replay_figure(reel, index, snap)),
-                message: note(reel, index, whose, snap)}
+        return with_curves({live_plot: as_json(replay_figure(reel, index, snap)),
+                            message: note(reel, index, whose, snap)}, reel, index, snap)
 
     def on_watch(request: gr.Request) -> Iterator[Updates]:
         started = start(request)
@@ -162,16 +188,21 @@ def wire_replay(tab: Any, session_for: Callable[[Any], Any], tab_view: Any,
         for index in range(len(reel.frames)):
             if not tab_view(session).replay_holds(session.latest or snap):
                 return  # the user pressed Play or changed the run: the live view takes over
-            yield {live_plot: as_json(replay_figure(reel, index, snap)),
-                   timeline: round(100 * index / (len(reel.frames) - 1)),
-                   message: note(reel, index, whose, snap)}
+            updates = {live_plot: as_json(replay_figure(reel, index, snap)),
+                       timeline: round(100 * index / (len(reel.frames) - 1)),
+                       message: note(reel, index, whose, snap)}
+            # The four curve panels cost the browser more to redraw than the plot (issue 14):
+            # every WATCH_CURVES_EVERY-th frame, and the last.
+            last = index == len(reel.frames) - 1
+            yield (with_curves(updates, reel, index, snap)
+                   if last or index % WATCH_CURVES_EVERY == 0 else updates)
             time.sleep(WATCH_FRAME_S)
 
-    timeline.release(on_scrub, timeline, [live_plot, message], show_progress="hidden",
+    timeline.release(on_scrub, timeline, [live_plot, message, curves], show_progress="hidden",
                      trigger_mode="always_last", api_name="replay")
-    timeline.input(on_scrub, timeline, [live_plot, message], show_progress="hidden",
+    timeline.input(on_scrub, timeline, [live_plot, message, curves], show_progress="hidden",
                    trigger_mode="always_last", api_visibility="private")
-    tab.watch_film.click(on_watch, None, [live_plot, timeline, message],
+    tab.watch_film.click(on_watch, None, [live_plot, timeline, message, curves],
                          show_progress="hidden", api_name="watch_film")
     for button in (tab.play, tab.step, tab.step_d, tab.step_g, tab.reset, tab.preset):
         event = button.select if button is tab.preset else button.click  # as page.py's preset

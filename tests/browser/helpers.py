@@ -19,6 +19,13 @@ REAL_POINTS = """() => {
   return t ? Array.from(t.x).map((x, i) => [x, t.y[i]]) : null;
 }"""
 
+# The curves' modes-covered line: [points, last step] as drawn (null before the first curves).
+CURVES_REACH = """() => {
+  const gd = document.querySelector('#curves .gp-plot');
+  const t = (gd._fullData || []).find(t => t.name === 'modes covered');
+  return t && t.x.length ? [t.x.length, Math.max(...Array.from(t.x))] : null;
+}"""
+
 
 def iteration(page) -> int:
     text = page.inner_text("#gp-status")

@@ -1,12 +1,20 @@
 """Replay in the page: a fresh preset's timeline scrubs its shipped film before any training,
-"watch the film" plays it, a trained run's timeline scrubs back through its own film while
-paused, and Play goes on from the live state."""
+with the film's curves up to the shown step, "watch the film" plays it, a trained run's
+timeline scrubs back through its own film while paused, and Play goes on from the live
+state."""
 
 import pytest
 
 from playground.presets import load_preset
 from playground.web.controls import DEFAULT_PRESET
-from tests.browser.helpers import FAKE_X, REAL_POINTS, iteration, message, wait_until
+from tests.browser.helpers import (
+    CURVES_REACH,
+    FAKE_X,
+    REAL_POINTS,
+    iteration,
+    message,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -28,10 +36,17 @@ def test_a_fresh_preset_shows_its_film_before_training(page, artifacts):
     late = page.evaluate(FAKE_X)
     assert late != before  # the plot shows the trained G of the film, not step 0
     assert page.evaluate(REAL_POINTS)  # with the real points on top
+    steps = load_preset(DEFAULT_PRESET).config.steps
+    # The curves show the film's run up to that frame, not the untrained live run.
+    wait_until(lambda: (page.evaluate(CURVES_REACH) or [0, 0])[1] == steps, timeout=10,
+               what=f"the film's curves to step {steps} ({page.evaluate(CURVES_REACH)})")
     page.screenshot(path=artifacts / "60-replay-preset-film.png")
     set_timeline(page, 0)
     wait_until(lambda: "(frame 1 of" in message(page), timeout=20, what="the first frame")
     assert page.evaluate(FAKE_X) != late
+    first = int(message(page).split("step ")[1].split(" ")[0].replace(",", ""))
+    wait_until(lambda: (page.evaluate(CURVES_REACH) or [0, 0])[1] == first, timeout=10,
+               what=f"the curves cut back to step {first} ({page.evaluate(CURVES_REACH)})")
     assert iteration(page) == 0  # nothing trained
     page.click("#btn-watch-film")
     wait_until(lambda: "frame 20 of 20" in message(page), timeout=30,
@@ -58,5 +73,8 @@ def test_scrub_back_through_a_run_then_play_goes_on(page, artifacts):
     page.click("#btn-play")
     wait_until(lambda: iteration(page) > paused_at + 50, timeout=60, what="training to go on")
     wait_until(lambda: page.evaluate(FAKE_X) != replayed, timeout=10, what="the live view")
+    # The curves are the live run's again, up to its newest step.
+    wait_until(lambda: (page.evaluate(CURVES_REACH) or [0, 0])[1] > paused_at, timeout=10,
+               what=f"the live curves ({page.evaluate(CURVES_REACH)})")
     assert page.input_value("#timeline input[type=number]") == "100"
     assert not page.js_errors, page.js_errors
