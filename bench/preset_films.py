@@ -4,7 +4,10 @@
     python bench/preset_films.py [--frames 20] [--points 150] [NAME ...]
 
 Prints each film's size and the total. The films are real training runs of the preset's own
-config (same seed as the page's run), thinned to ``--frames`` frames of ``--points`` points.
+config (same seed as the page's run), thinned to ``--frames`` frames of ``--points`` points, or
+of POINTS_PER_MODE per mode of a mixture where that is more: the page rings a mode red when no
+drawn fake is on it, and 150 points over the grid's 25 modes (~6 each) once left a mode of a
+run that covers all 25 drawn empty.
 """
 
 from __future__ import annotations
@@ -24,6 +27,13 @@ from playground.live.run import LiveRun  # noqa: E402
 from playground.presets import load_preset, preset_names  # noqa: E402
 
 FILM_DIR = Path(__file__).resolve().parent.parent / "presets" / "films"
+POINTS_PER_MODE = 12  # a covered mode holds ~12 drawn fakes: P(none) ~ e^-12 per mode
+
+
+def film_points(run: LiveRun, floor: int) -> int:
+    """How many fakes each frame keeps: ``floor``, or POINTS_PER_MODE per known mode."""
+    modes = run.trainer.sampler.modes
+    return max(floor, POINTS_PER_MODE * len(modes.centres)) if modes is not None else floor
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         run = LiveRun("film", config)
         while run.steps_done < config.steps and not run.trainer.diverged:
             run.step(min(1000, config.steps - run.steps_done))
-        reel = thin_reel(run.reel()[0], args.frames, args.points)
+        reel = thin_reel(run.reel()[0], args.frames, film_points(run, args.points))
         path = FILM_DIR / f"{name}.npz"
         save_reel(reel, path, config.to_json())
         size = path.stat().st_size

@@ -4,7 +4,8 @@ Each pair file names the fields its two runs may differ in (``"differs_in"``); t
 the two resolved configs and fails if anything else differs (someone tuned one side's learning
 rate and not the other's) or if a listed field no longer differs (the claim went stale). A
 pair whose text claims "only ... differs" must carry such a list. The headline single presets,
-``mode-collapse`` and ``wgan-gp-fix``, are held to the same rule directly.
+``mode-collapse`` and ``wgan-gp-fix``, and the grid's ``grid25-collapse`` and
+``grid25-wgan-gp``, are held to the same rule directly.
 """
 
 import json
@@ -43,16 +44,23 @@ def test_a_pair_differs_exactly_where_it_says(name):
     assert not stale, f"{name}: differs_in names {sorted(stale)} but they are equal"
 
 
-def test_the_headline_presets_differ_only_in_the_loss():
-    a, b = load_preset("mode-collapse").config, load_preset("wgan-gp-fix").config
+# (collapse preset, fix preset, the pair that runs them): the ring's headline and the grid's.
+LOSS_ONLY = [("mode-collapse", "wgan-gp-fix", "collapse-vs-wgan-gp"),
+             ("grid25-collapse", "grid25-wgan-gp", "grid25-collapse-vs-wgan-gp")]
+
+
+@pytest.mark.parametrize("collapse, fix, _", LOSS_ONLY)
+def test_the_collapse_and_its_fix_differ_only_in_the_loss(collapse, fix, _):
+    a, b = load_preset(collapse).config, load_preset(fix).config
     assert a.loss == "nonsaturating" and b.loss == "wgan-gp"
     assert changed_fields(a, b) <= LOSS_KNOBS, changed_fields(a, b) - LOSS_KNOBS
 
 
-def test_the_headline_pair_runs_the_headline_presets():
-    pair = load_pair("collapse-vs-wgan-gp")
-    assert pair.a == load_preset("mode-collapse").config
-    assert pair.b == load_preset("wgan-gp-fix").config
+@pytest.mark.parametrize("collapse, fix, pair_name", LOSS_ONLY)
+def test_the_loss_only_pair_runs_the_two_presets(collapse, fix, pair_name):
+    pair = load_pair(pair_name)
+    assert pair.a == load_preset(collapse).config
+    assert pair.b == load_preset(fix).config
     assert pair.a.steps == pair.b.steps  # both run to the common length
 
 

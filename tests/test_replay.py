@@ -102,6 +102,9 @@ def test_shipped_films_are_small_and_match_their_presets():
         steps = [step for step, _ in reel.frames]
         assert steps == sorted(steps) and len(steps) >= 10
         assert steps[-1] >= config.steps * 0.9 or path.stem == "fast-discriminator-collapse"
+        # ... with the run's curves to its last frame, so a replay shows them too
+        assert reel.history is not None and reel.history["step"][-1] == steps[-1], path.stem
+        assert 10 <= len(reel.history["step"]) <= 200, path.stem
     assert shipped_film(TrainConfig(dataset="ring8", seed=12345)) is None
 
 
