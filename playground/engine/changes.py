@@ -18,6 +18,7 @@ REBUILD_FIELDS = frozenset(
         "noise_dim",
         "g_layers",
         "g_width",
+        "g_init",
         "d_layers",
         "d_width",
         "activation",

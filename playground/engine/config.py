@@ -29,6 +29,9 @@ from playground.engine.config_values import (
 )
 
 NOISE_KINDS = ("gaussian", "uniform")
+# How G's weights start (2-D data): PyTorch's default, or Xavier/Glorot scaled by the
+# activation's gain, which keeps a deep G's output spread at the start (nets.py).
+G_INITS = ("pytorch", "xavier")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "gelu", "sigmoid")
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 DEVICES = ("auto", "cpu", "cuda")
@@ -59,6 +62,7 @@ class TrainConfig:
     noise: str = "gaussian"
     g_layers: int = 3
     g_width: int = 128
+    g_init: str = "pytorch"  # "xavier": a deep tanh G starts spread out, not at one point
     d_layers: int = 3
     d_width: int = 128
     activation: str = "relu"
@@ -199,6 +203,7 @@ _FLOAT_RANGES: Mapping[str, tuple[float, float, bool]] = MappingProxyType({
 
 _CHOICES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "noise": NOISE_KINDS,
+    "g_init": G_INITS,
     "activation": ACTIVATIONS,
     "optimizer_g": OPTIMIZERS,
     "optimizer_d": OPTIMIZERS,
@@ -277,6 +282,10 @@ def validate(cfg: TrainConfig) -> None:
         if cfg.unroll_steps:
             raise ConfigError("unroll_steps", cfg.unroll_steps,
                               "0 for image datasets (the unrolled GAN is 2-D only here)")
+        if cfg.g_init != "pytorch":
+            raise ConfigError("g_init", cfg.g_init,
+                              "pytorch for image datasets (their nets keep their own "
+                              "initialisation; xavier is for the 2-D MLP)")
     if cfg.loss not in LOSSES:
         raise ConfigError("loss", cfg.loss, "one of " + ", ".join(LOSSES))
     if cfg.data_std is not None and not 0.001 <= cfg.data_std <= 5.0:
@@ -355,6 +364,7 @@ __all__ = [
     "ConfigError",
     "PAIR_SHARED_FIELDS",
     "DEVICES",
+    "G_INITS",
     "NOISE_KINDS",
     "OPTIMIZERS",
     "TrainConfig",

@@ -25,6 +25,7 @@ CONTROL_FIELDS = (
     "noise_dim",
     "g_layers",
     "g_width",
+    "g_init",
     "lr_g",
     "optimizer_g",
     "g_ema",
@@ -74,12 +75,16 @@ UNUSED_BY_ARCHITECTURE = MappingProxyType(
      "stacked": frozenset({"g_layers", "d_layers", "activation"})})
 
 
-HIDEABLE_CONTROLS = frozenset().union(*UNUSED_BY_ARCHITECTURE.values())
+# Controls for 2-D data only: image nets keep their own initialisation (config.py refuses
+# another for them).
+UNUSED_FOR_IMAGES = frozenset({"g_init"})
+HIDEABLE_CONTROLS = frozenset().union(*UNUSED_BY_ARCHITECTURE.values(), UNUSED_FOR_IMAGES)
 
 
 def unused_controls(cfg: TrainConfig) -> frozenset[str]:
     """The control fields that do nothing for ``cfg`` (the page hides them)."""
-    return UNUSED_BY_ARCHITECTURE.get(cfg.architecture, frozenset())
+    unused = UNUSED_BY_ARCHITECTURE.get(cfg.architecture, frozenset())
+    return unused | UNUSED_FOR_IMAGES if is_image_dataset(cfg.dataset) else unused
 
 
 def digits_view(picked: list[Any] | None) -> tuple[int, ...]:

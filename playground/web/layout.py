@@ -11,7 +11,14 @@ from typing import Any
 
 import gradio as gr
 
-from playground.engine.config import ACTIVATIONS, ARCHITECTURES, MODELS, OPTIMIZERS, TrainConfig
+from playground.engine.config import (
+    ACTIVATIONS,
+    ARCHITECTURES,
+    G_INITS,
+    MODELS,
+    OPTIMIZERS,
+    TrainConfig,
+)
 from playground.engine.data import DATASET_DESCRIPTIONS, DATASET_NAMES
 from playground.engine.losses import LOSSES
 from playground.presets import load_preset, preset_names
@@ -204,6 +211,10 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
             _network_controls(c, "g", "Generator", default)
             c["activation"] = gr.Dropdown(list(ACTIVATIONS), value=default.activation,
                                           label="activation (G and D)", elem_id="activation")
+            c["g_init"] = gr.Radio(
+                list(G_INITS), value=default.g_init, label="G's starting weights",
+                elem_id="g-init", info="xavier: scaled to the activation, so a deep G's first "
+                "samples spread out instead of sitting on one point (README: Levers)")
             c["g_ema"] = gr.Number(
                 default.g_ema, label="G weight average (EMA decay, 0 = off)", elem_id="g-ema",
                 info="samples come from a moving average of G's weights, so they stop jittering "
