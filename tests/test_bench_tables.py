@@ -93,3 +93,29 @@ def test_step_cost_prints_the_preset_and_each_variant_as_a_ratio():
     assert [row[0] for row in table] == ["preset", "gl6"], table
     assert float(table[0][2]) == 1.0  # the preset against itself
     assert all(float(row[1]) > 0 and len(row[3].split()) == 2 for row in table), table
+
+
+@pytest.mark.timeout(300)
+def test_mode_timeline_prints_each_checkpoint_and_a_5x5_count_per_mode():
+    out = run_bench("bench/mode_timeline.py", "--preset", "grid25-wgan-gp", "--seed", "0",
+                    "--variant", 'g_init="xavier"', "--at", "2,4")
+    lines = out.splitlines()
+    assert "g_init" in lines[0]
+    steps = [line for line in lines if line.startswith("step ")]
+    assert [line.split(":")[0] for line in steps] == ["step 2", "step 4"], out
+    assert all("/25" in line for line in steps)
+    grid = [line.split() for line in lines if line.startswith("    ")]
+    assert len(grid) == 10 and all(len(row) == 5 for row in grid), out  # two 5x5 layouts
+    assert all(int(c) >= 0 for row in grid for c in row)
+
+
+def test_counts_as_grid_puts_the_top_left_mode_first():
+    from bench.mode_timeline import counts_as_grid
+    from playground.engine.data import make_sampler
+
+    modes = make_sampler("grid25").modes
+    top_left = np.tile([[-4.0, 4.0]], (7, 1))
+    bottom_right = np.tile([[4.0, -4.0]], (3, 1))
+    layout = counts_as_grid(np.concatenate([top_left, bottom_right]), modes)
+    assert layout.shape == (5, 5) and layout[0, 0] == 7 and layout[4, 4] == 3
+    assert layout.sum() == 10
