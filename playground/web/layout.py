@@ -214,7 +214,8 @@ def build_controls(default: TrainConfig) -> dict[str, Any]:
             c["g_init"] = gr.Radio(
                 list(G_INITS), value=default.g_init, label="G's starting weights",
                 elem_id="g-init", info="xavier: scaled to the activation, so a deep G's first "
-                "samples spread out instead of sitting on one point (README: Levers)")
+                "samples spread out instead of sitting on one point: on the 25-mode grid an "
+                "8-layer G found all 25 by step 3,000 on 20 of 20 seeds (README: Levers)")
             c["g_ema"] = gr.Number(
                 default.g_ema, label="G weight average (EMA decay, 0 = off)", elem_id="g-ema",
                 info="samples come from a moving average of G's weights, so they stop jittering "
