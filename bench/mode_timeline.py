@@ -5,9 +5,10 @@ and the high-quality count per mode laid out as the data's grid (rows top to bot
     python bench/mode_timeline.py --preset grid25-wgan-gp --seed 31 \\
         --variant 'g_layers=8,gp_every=4,noise="uniform",batch_size=256' [--at 1000,2000,5000]
 
-Why: the grid's misses at step 5000 looked like modes lost for good; read over time, they were
-runs that had not started yet (no mode at step 2000, where other seeds already had all 25),
-which is what pointed at G's starting weights (README, "Levers", round 12).
+Why: round 10's grid miss on seed 31 (24/25 at step 5000) looked like a mode lost for good;
+read over time, it was a run that had not started yet (no mode at step 2000, where seed 30
+already had all 25), which is what pointed at G's starting weights (README, "Levers",
+round 12).
 """
 
 from __future__ import annotations
