@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.levers import parse_variant  # noqa: E402
 from playground.engine.data.toy2d import Modes  # noqa: E402
-from playground.engine.metrics import HQ_STDS, nearest_modes  # noqa: E402
+from playground.engine.metrics import mode_histogram, nearest_modes  # noqa: E402
 from playground.presets import load_preset  # noqa: E402
 
 FAR = 0.5  # data units: a quarter of the grid's spacing, ten of its standard deviations
@@ -32,8 +32,7 @@ FAR = 0.5  # data units: a quarter of the grid's spacing, ten of its standard de
 def counts_as_grid(samples: np.ndarray, modes: Modes) -> np.ndarray:
     """High-quality samples per mode, laid out by the modes' positions (top row first) when
     they form a square grid, else as one row."""
-    nearest, distance = nearest_modes(samples, modes)
-    counts = np.bincount(nearest[distance <= HQ_STDS * modes.std], minlength=len(modes.centres))
+    counts, _ = mode_histogram(samples, modes)
     centres = np.asarray(modes.centres)
     order = np.lexsort((centres[:, 0], -centres[:, 1]))
     side = int(round(len(centres) ** 0.5))
