@@ -13,9 +13,26 @@
 #                                    # own CPU seconds on the same host beside it
 #   bash bench/device_science.sh 7   # round 7: the 8-layer grid at 5,000 steps on unseen seeds
 #                                    # 50-61 (and 3x), its loss-only vanilla control, step cost
+#   bash bench/device_science.sh 8   # round 8: round 12's grid candidate (u8 + Xavier G init)
+#                                    # with three lengths of G's average on unseen seeds 92-107,
+#                                    # its loss-only vanilla twin, the CUDA tests
 export MNIST_DIR=$PWD/playground/engine/data/mnist_t10k PLAYGROUND_OFFLINE=1 PYTHONUNBUFFERED=1
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 nvidia-smi -L | tee "$OUT/gpu.txt"
+if [ "${1:-2}" = 8 ]; then
+  # round 8 (2026-11-27): seeds 92-107 never used on the grid (62-91 were round 12's, on the
+  # 2-core machine); g_ema changes only the average sampled from, not the training
+  timeout 150 python3 -m pytest -q -p no:cacheprovider --tb=short tests/test_cuda.py > "$OUT/cuda.txt" 2>&1 &
+  L="python3 bench/levers.py --digits 3 --preset grid25-wgan-gp"
+  X='g_layers=8,gp_every=4,noise="uniform",batch_size=256,g_init="xavier"'
+  timeout 330 $L --seeds 92-107 --processes 13 --at 4000,5000 --variant "x995:$X,g_ema=0.995" \
+    --variant "x998:$X,g_ema=0.998" --variant "x999:$X,g_ema=0.999" > "$OUT/grid-ema.md" 2>&1 &
+  timeout 330 $L --seeds 92-96 --processes 2 --at 5000 \
+    --variant "vanilla-x995:$X,g_ema=0.995,loss=\"nonsaturating\"" \
+    --variant "vanilla-x998:$X,g_ema=0.998,loss=\"nonsaturating\"" > "$OUT/grid-vanilla.md" 2>&1 &
+  wait; tail -3 "$OUT/cuda.txt"; cat "$OUT"/grid-*.md
+  exit 0
+fi
 if [ "${1:-2}" = 7 ]; then
   # round 7 (2026-11-27): round 6 put the 8-layer grid's 5,000 steps at 58 CPU s on this host
   # (the preset's: 64 s); seeds 50-61 were never used on the grid (round 6 of the ring: 50-59)
