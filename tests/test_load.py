@@ -73,7 +73,12 @@ def test_sixteen_clients_for_a_minute_get_frames_or_a_clear_full_message():
               f"frames each: {sorted(r['frames'] for r in served)}; "
               f"frames showing progress: {sorted(r['trained'] for r in served)}")
         assert len(served) == CAP and len(full) == CLIENTS - CAP
-        assert all(r["frames"] >= 10 for r in served)  # every served tab kept getting frames
+        # Every served tab kept getting frames, and its fair share: how many a minute depends
+        # on the machine (15-21 each alone on the 2-core CI machine, 9-15 during one clean-clone
+        # run), so the floor is low and the check that matters is that no tab starves while
+        # the others are served (a starved tab gets 0-2).
+        frames = sorted(r["frames"] for r in served)
+        assert frames[0] >= 5 and frames[0] >= frames[len(frames) // 2] / 2, frames
         assert all(r["trained"] >= 3 for r in served)  # and its run trained, not just drew
         # A newcomer still gets an answer, and the true one: the 12 tabs (API clients never
         # unload) still hold every slot, so it is told the playground is full.
