@@ -196,6 +196,19 @@ def test_lr_half_life_halves_both_learning_rates():
     assert trainer.opt_d.param_groups[0]["lr"] == pytest.approx(SMALL.lr_d / 4)
 
 
+def test_turning_the_half_life_off_live_restores_the_configured_rates():
+    """The page's half-life control applies live: switched off mid-run, the next steps run at
+    the learning rates the controls show, not at the last decayed ones."""
+    trainer = Trainer(SMALL.with_changes(lr_half_life=5))
+    for _ in range(11):
+        trainer.step()
+    assert trainer.opt_g.param_groups[0]["lr"] == pytest.approx(SMALL.lr_g / 4)
+    trainer.apply(trainer.config.with_changes(lr_half_life=0))
+    trainer.step()
+    assert trainer.opt_g.param_groups[0]["lr"] == pytest.approx(SMALL.lr_g)
+    assert trainer.opt_d.param_groups[0]["lr"] == pytest.approx(SMALL.lr_d)
+
+
 def test_pacgan_discriminator_judges_packs_and_draws_single_points():
     trainer = Trainer(SMALL.with_changes(pack=3))
     assert trainer.discriminator.inner[0].in_features == 6  # 3 points of 2 numbers

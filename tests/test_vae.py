@@ -103,3 +103,14 @@ def test_a_vae_with_a_weight_average_samples_from_an_average_that_follows_the_de
     gap = sum(float((a - g).abs().sum()) for a, g in zip(averaged, live))
     assert moved > 10 * gap, (moved, gap)  # it moved with training and sits near the decoder
     assert trainer.evaluate()["modes_covered"] >= 6
+
+
+def test_a_vae_follows_the_learning_rate_half_life_like_a_gan():
+    """The half-life is a page control for every model: a VAE's encoder and decoder rates
+    halve on the same schedule (it once ignored the field)."""
+    trainer = make_trainer(SMALL.with_changes(lr_half_life=10, seed=2))
+    for _ in range(21):
+        trainer.step()
+    assert isinstance(trainer, VaeTrainer)
+    assert trainer.opt_g.param_groups[0]["lr"] == pytest.approx(SMALL.lr_g / 4)
+    assert trainer.opt_d.param_groups[0]["lr"] == pytest.approx(SMALL.lr_d / 4)

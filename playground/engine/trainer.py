@@ -168,9 +168,7 @@ class Trainer:
         d_loss = g_loss = torch.zeros((), device=self.device)
         d_norm = g_norm = torch.zeros((), device=self.device)
         wasserstein = None
-        if cfg.lr_half_life:
-            scale_learning_rates([self.opt_g, self.opt_d], [cfg.lr_g, cfg.lr_d],
-                                 lr_scale(self.steps_done, cfg.lr_half_life))
+        self._follow_lr_schedule()
         if train_d:
             for i in range(cfg.n_critic):
                 d_loss, d_norm, wasserstein = self._discriminator_update(
@@ -271,6 +269,14 @@ class Trainer:
                                batches, fake)
 
     # --- live edits ---------------------------------------------------------------------
+
+    def _follow_lr_schedule(self) -> None:
+        """Both learning rates at this step's share of the config's (``lr_half_life``); every
+        model's step calls it, so the page's half-life control means the same for a VAE."""
+        cfg = self.config
+        if cfg.lr_half_life:
+            scale_learning_rates([self.opt_g, self.opt_d], [cfg.lr_g, cfg.lr_d],
+                                 lr_scale(self.steps_done, cfg.lr_half_life))
 
     def apply(self, config: TrainConfig) -> ApplyResult:
         """Switch to ``config`` mid-run, keeping the networks wherever that makes sense."""

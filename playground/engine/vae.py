@@ -84,6 +84,7 @@ class VaeTrainer(Trainer):
             return self.last_stats
         cfg = self.config
         start = time.perf_counter()
+        self._follow_lr_schedule()
         real = self.sampler.sample(cfg.batch_size, self.data_rng)
         mean, logvar = self.discriminator(real)
         eps = torch.randn(mean.shape, generator=self.noise_rng, device=self.device)
