@@ -38,6 +38,7 @@ CONTROL_FIELDS = (
     "loss",
     "n_critic",
     "g_steps",
+    "lr_half_life",
     "gp_lambda",
     "gp_every",
     "clip",

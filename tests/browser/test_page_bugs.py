@@ -60,6 +60,16 @@ def test_a_preset_pick_is_one_answer_with_its_link_and_dataset_text(page):
                what=f"the link to follow a typed draft (it is {share_link(page)!r})")
 
 
+def enter_live(page, box: str, field: str, value: str) -> None:
+    """Type ``value`` into ``box`` and press Enter, then wait for the share link to carry it
+    and check the message says it applied live (a lever must not reset the run)."""
+    page.fill(box, value)
+    page.press(box, "Enter")
+    wait_until(lambda: link_query(page).get(field) == [value], timeout=15,
+               what=f"the link to carry {field} (it is {share_link(page)!r})")
+    assert field in message(page) and "live" in message(page), message(page)
+
+
 def test_the_weight_average_lever_is_a_control_that_applies_live(page):
     """Issue 12: a lever that helps is a control in the page. g_ema applies to the running G
     (the average starts from G as it is), so the message says live, not a reset."""
@@ -67,11 +77,7 @@ def test_the_weight_average_lever_is_a_control_that_applies_live(page):
     wait_until(lambda: "wgan-gp-fix" in message(page), what="the preset's message")
     assert "moving average" in page.text_content("#controls-g")
     assert page.input_value("#g-ema input") == "0.99"  # the preset's own (round 5)
-    page.fill("#g-ema input", "0.995")
-    page.press("#g-ema input", "Enter")
-    wait_until(lambda: link_query(page).get("g_ema") == ["0.995"], timeout=15,
-               what=f"the link to carry g_ema (it is {share_link(page)!r})")
-    assert "g_ema" in message(page) and "live" in message(page), message(page)
+    enter_live(page, "#g-ema input", "g_ema", "0.995")
 
 
 def test_the_lazy_penalty_lever_is_a_control_that_applies_live(page, artifacts):
@@ -82,12 +88,23 @@ def test_the_lazy_penalty_lever_is_a_control_that_applies_live(page, artifacts):
     assert "less CPU" in page.text_content("#controls-loss")
     box = "#gp-every input[type=number]"
     assert page.input_value(box) == "4"  # the preset's own (round 6): one update in four
-    page.fill(box, "2")
-    page.press(box, "Enter")
-    wait_until(lambda: link_query(page).get("gp_every") == ["2"], timeout=15,
-               what=f"the link to carry gp_every (it is {share_link(page)!r})")
-    assert "gp_every" in message(page) and "live" in message(page), message(page)
+    enter_live(page, box, "gp_every", "2")
     page.locator("#controls-loss").screenshot(path=artifacts / "70-gp-every-control.png")
+    assert not page.js_errors, page.js_errors
+
+
+def test_the_learning_rate_half_life_is_a_control_that_applies_live(page, artifacts):
+    """Issue 12: the learning-rate half-life (measured on the grid in round 14) is a box in the
+    Loss column, shows the preset's value, is carried by the link and applies without a
+    reset."""
+    choose(page, "preset", "grid25-wgan-gp")
+    wait_until(lambda: "grid25-wgan-gp" in message(page), what="the preset's message")
+    assert "halve every" in page.text_content("#controls-loss")
+    box = "#lr-half-life input"
+    shipped = load_preset("grid25-wgan-gp").config.lr_half_life
+    assert page.input_value(box) == str(shipped)
+    enter_live(page, box, "lr_half_life", "1500")
+    page.locator("#controls-loss").screenshot(path=artifacts / "71-lr-half-life-control.png")
     assert not page.js_errors, page.js_errors
 
 
