@@ -31,11 +31,15 @@ from playground.presets import load_preset  # noqa: E402
 
 
 def parse_seeds(text: str) -> list[int]:
-    """``10-19`` or ``0,3,7``."""
-    if "-" in text:
-        low, high = text.split("-")
-        return list(range(int(low), int(high) + 1))
-    return [int(s) for s in text.split(",")]
+    """``10-19``, ``0,3,7`` or both (``65,70,125-136``): a round re-runs a few seeds with a
+    fresh range, in the order given, so its table lines up with the seeds as typed."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        low, dash, high = part.strip().partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()):
+            raise SystemExit(f"--seeds: {part!r} is not a seed or a range like 10-19")
+        seeds += range(int(low), int(high) + 1) if dash else [int(low)]
+    return seeds
 
 
 def parse_variant(text: str) -> tuple[str, dict[str, Any]]:

@@ -119,3 +119,14 @@ def test_counts_as_grid_puts_the_top_left_mode_first():
     layout = counts_as_grid(np.concatenate([top_left, bottom_right]), modes)
     assert layout.shape == (5, 5) and layout[0, 0] == 7 and layout[4, 4] == 3
     assert layout.sum() == 10
+
+
+def test_levers_takes_seed_lists_mixed_with_ranges():
+    """Round 15 re-ran five named seeds and a fresh range in one call; a mixed list was a
+    traceback (``int('65,70,...,125')``). A typo is named, not a traceback."""
+    from bench.levers import parse_seeds
+
+    assert parse_seeds("65,70,125-127") == [65, 70, 125, 126, 127]
+    assert parse_seeds("10-12") == [10, 11, 12] and parse_seeds("0,3") == [0, 3]
+    with pytest.raises(SystemExit, match="'x-3' is not a seed"):
+        parse_seeds("4,x-3")
