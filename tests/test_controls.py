@@ -24,3 +24,18 @@ def test_a_moved_log_slider_gives_its_own_value():
     assert control_changes(("lr_g",), [-3.52], base) == {"lr_g": 3e-4}  # shown as -3.52
     assert control_changes(("lr_g",), [-3.5], base) == {"lr_g": 0.000316}
     assert control_changes(("lr_g",), [-3.52]) == {"lr_g": 0.000302}  # no base: the number
+
+
+def test_the_penalty_help_names_the_presets_own_weights():
+    """The gradient-penalty box tells which weight each fix ships with (round 15); the figures
+    come from the presets, so a preset that moves its weight breaks this until the help follows."""
+    import gradio as gr
+
+    from playground.web.layout import build_controls
+
+    with gr.Blocks():
+        info = build_controls(TrainConfig())["gp_lambda"].info
+    for preset, where in (("wgan-gp-fix", "the ring's fix"), ("grid25-wgan-gp", "the grid's"),
+                          ("mnist-wgan-gp", "MNIST")):
+        weight = load_preset(preset).config.gp_lambda
+        assert f"{weight:g} on {where}" in info, (preset, weight, info)

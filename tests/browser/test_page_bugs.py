@@ -96,13 +96,16 @@ def test_the_lazy_penalty_lever_is_a_control_that_applies_live(page, artifacts):
 def test_the_learning_rate_half_life_is_a_control_that_applies_live(page, artifacts):
     """Issue 12: the learning-rate half-life (measured on the grid in round 14) is a box in the
     Loss column, shows the preset's value, is carried by the link and applies without a
-    reset."""
+    reset; the penalty box beside it explains its weight (round 15)."""
     choose(page, "preset", "grid25-wgan-gp")
     wait_until(lambda: "grid25-wgan-gp" in message(page), what="the preset's message")
     assert "halve every" in page.text_content("#controls-loss")
+    # Round 15: the penalty box beside it says what its weight does and shows the grid's 0.3.
+    assert "slope is held to 1" in page.text_content("#controls-loss")
+    grid = load_preset("grid25-wgan-gp").config
+    assert float(page.input_value("#gp-lambda input")) == grid.gp_lambda
     box = "#lr-half-life input"
-    shipped = load_preset("grid25-wgan-gp").config.lr_half_life
-    assert page.input_value(box) == str(shipped)
+    assert page.input_value(box) == str(grid.lr_half_life)
     enter_live(page, box, "lr_half_life", "1500")
     page.locator("#controls-loss").screenshot(path=artifacts / "71-lr-half-life-control.png")
     assert not page.js_errors, page.js_errors
