@@ -92,7 +92,8 @@ class BareLoop:
 
 def unsupported(cfg: TrainConfig) -> str | None:
     """Why the hand-written BareLoop would not train the same thing as ``cfg`` (None: it
-    would): it knows only Gaussian-mixture data, two losses, Adam and Gaussian noise."""
+    would): it knows only Gaussian-mixture data, two losses, Adam at fixed rates and
+    Gaussian noise."""
     sampler = None if is_image_dataset(cfg.dataset) else make_sampler(
         cfg.dataset, cfg.data_std, cfg.custom_points)
     checks = [
@@ -102,6 +103,7 @@ def unsupported(cfg: TrainConfig) -> str | None:
          "or wgan-gp"),
         (cfg.optimizer_g == cfg.optimizer_d == "adam", "the optimisers are not both Adam"),
         (cfg.noise == "gaussian", f"noise {cfg.noise!r} is not gaussian"),
+        (not cfg.lr_half_life, "the learning rates follow a half-life"),
     ]
     reasons = [why for ok, why in checks if not ok]
     return "; ".join(reasons) or None
