@@ -39,3 +39,18 @@ def test_the_penalty_help_names_the_presets_own_weights():
                           ("mnist-wgan-gp", "MNIST")):
         weight = load_preset(preset).config.gp_lambda
         assert f"{weight:g} on {where}" in info, (preset, weight, info)
+
+
+def test_the_half_life_help_names_the_grid_pairs_own_half_life():
+    """The half-life box says which presets ship with it (round 16); the figure comes from the
+    presets, and both sides of the loss-only pair must carry it (a shared setting)."""
+    import gradio as gr
+
+    from playground.web.layout import build_controls
+
+    with gr.Blocks():
+        info = build_controls(TrainConfig())["lr_half_life"].info
+    pair = ("grid25-collapse", "grid25-wgan-gp")
+    halves = {load_preset(name).config.lr_half_life for name in pair}
+    assert len(halves) == 1, halves
+    assert f"grid pair ships with {halves.pop():,}" in info, info

@@ -8,25 +8,27 @@ Seeds. The shared settings (8-layer 64-wide tanh G from Xavier weights, uniform 
 256, 5 D steps per G step at lr 1e-3 and betas (0, 0.9), samples from an average of G's
 weights at 0.995; WGAN-GP's penalty 0.3 on one critic update in four) were chosen on seeds
 30-91 (rounds 10-12, bench/results/levers-round1{0,1,2}-*.md) and checked on unseen seeds
-92-107 on a lent H100 host's CPU (round 13, bench/results/levers-round13-h100cpu.md). CI runs
-seeds 120-124, read once after the choice (this 2-core machine: WGAN-GP 25/25 on all five at
-0.951 0.953 0.947 0.954 0.916; the vanilla twin 11 18 4 14 17 of 25 at 0.95-0.99). Measured
-at step 5000 (``python bench/levers.py --digits 3 --preset grid25-wgan-gp --seeds 92-107
---at 4000,5000 --variant preset:`` in the preset's settings, and seeds 62-91 on the 2-core
-machine, round 12, ``bench/results/levers-round12-cpu2.md``): WGAN-GP covered 25/25 in 16 of
-16 and 28 of 30 seeds (the two misses at 24/25), high-quality fraction 0.908-0.975 among those
-44, median 0.955. The vanilla twin covered 14 14 8 10 17 of 25 modes on seeds 0-4 (``python
-bench/presets_table.py --presets grid25-collapse``, this 2-core machine) and 8 14 13 13 8 on
-seeds 92-96 (H100 host, ``--variant 'vanilla-x995:...,loss="nonsaturating"'``), high-quality
-fraction 0.96-0.98: sharp dots on the points it found. (Round 11's vanilla twin, with
-PyTorch's default weights, covered 3-10: a G that starts spread out finds more points before
-it settles, so the grid's collapse is partial.)
+92-107 on a lent H100 host's CPU (round 13). The learning-rate half-life of 3,000 steps that
+both share since round 16 was picked on five of seeds 62-91 (round 14) and measured on all of
+62-91 and 125-136 on two 2-core machines (rounds 14-16, bench/results/levers-round16-cpu2.md).
+CI runs seeds 120-124, which chose nothing; read on a 2-core AMD machine after the choice
+(``python bench/levers.py --digits 3 --preset grid25-wgan-gp --seeds 120-124 --at 5000
+--variant preset: --variant 'vanilla:loss="nonsaturating"'``): WGAN-GP 25/25 on all five at
+0.951 0.940 0.956 0.952 0.945, the vanilla twin 5 19 10 11 16 of 25 at 0.75-0.96.
 
-The rules keep a margin over that spread: WGAN-GP must cover 25/25 with high-quality fraction
->= 0.90 in at least 4 of 5 seeds, with a median >= 0.93; the vanilla GAN must stay at or under
-20 of the 25 modes (3 over the most seen, 17) in at least 4 of 5 seeds, with its fakes on the
-modes it found (median high-quality fraction >= 0.8: dots, not a cloud), and cover fewer modes
-than WGAN-GP on the same seed in every seed.
+The spread the rules keep a margin over, with the half-life, at step 5000: WGAN-GP covered
+25/25 on 41 of 42 seeds of the AMD machine (62-91, 125-136; seed 75 at 21) and 42 of 42 of an
+Intel one, high-quality fraction 0.918-0.964 on those 83 full grids, median 0.949 over all 84
+(round 15's and 16's tables). The vanilla twin covered 5-20 of 25 on 20 seeds of the AMD
+machine (0-4: 15 16 20 15 14; 62-71: 10 15 14 16 12 14 18 8 19 8; 120-124 above; medians of
+five 11-15), and 10-17 on 10 of the Intel's (0-4 and 120-124; medians of five 16 and 14),
+high-quality fraction 0.75-0.97 on the AMD's (median 0.95): sharp dots on the points it found.
+
+So WGAN-GP must cover 25/25 with high-quality fraction >= 0.90 in at least 4 of 5 seeds, with a
+median >= 0.93; the vanilla GAN must leave at least 3 points empty (<= 22 of 25, 2 over the
+most seen, 20) in at least 4 of 5 seeds with a median of at most 18 (2 over the highest median
+of five seen, 16), keep its fakes on the modes it found (median high-quality fraction >= 0.8:
+dots, not a cloud), and cover fewer modes than WGAN-GP on the same seed in every seed.
 """
 
 import statistics
@@ -39,7 +41,8 @@ from playground.presets import load_preset
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 CI_SEEDS = [120, 121, 122, 123, 124]  # never used to choose settings or thresholds
-COLLAPSE_MAX = 20  # the most seen on 10 seeds: 17
+COLLAPSE_MAX = 22  # the most seen on 30 seeds: 20
+COLLAPSE_MEDIAN_MAX = 18  # the highest median of five seen: 16
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +68,7 @@ def test_the_vanilla_twin_leaves_grid_points_empty(collapse):
     quality = [r.metrics["high_quality_frac"] for r in collapse]
     print("grid25-collapse modes covered per seed:", covered, "high-quality:", quality)
     assert sum(c <= COLLAPSE_MAX for c in covered) >= 4, covered
+    assert statistics.median(covered) <= COLLAPSE_MEDIAN_MAX, covered
     assert statistics.median(quality) >= 0.8, quality
     assert not any(r.metrics["diverged"] for r in collapse)
 
