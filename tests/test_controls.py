@@ -26,15 +26,20 @@ def test_a_moved_log_slider_gives_its_own_value():
     assert control_changes(("lr_g",), [-3.52]) == {"lr_g": 0.000302}  # no base: the number
 
 
-def test_the_penalty_help_names_the_presets_own_weights():
-    """The gradient-penalty box tells which weight each fix ships with (round 15); the figures
-    come from the presets, so a preset that moves its weight breaks this until the help follows."""
+def control_help(field: str) -> str:
+    """The help text the page shows under one control, as built for the default config."""
     import gradio as gr
 
     from playground.web.layout import build_controls
 
     with gr.Blocks():
-        info = build_controls(TrainConfig())["gp_lambda"].info
+        return build_controls(TrainConfig())[field].info
+
+
+def test_the_penalty_help_names_the_presets_own_weights():
+    """The gradient-penalty box tells which weight each fix ships with (round 15); the figures
+    come from the presets, so a preset that moves its weight breaks this until the help follows."""
+    info = control_help("gp_lambda")
     for preset, where in (("wgan-gp-fix", "the ring's fix"), ("grid25-wgan-gp", "the grid's"),
                           ("mnist-wgan-gp", "MNIST")):
         weight = load_preset(preset).config.gp_lambda
@@ -44,12 +49,7 @@ def test_the_penalty_help_names_the_presets_own_weights():
 def test_the_half_life_help_names_the_grid_pairs_own_half_life():
     """The half-life box says which presets ship with it (round 16); the figure comes from the
     presets, and both sides of the loss-only pair must carry it (a shared setting)."""
-    import gradio as gr
-
-    from playground.web.layout import build_controls
-
-    with gr.Blocks():
-        info = build_controls(TrainConfig())["lr_half_life"].info
+    info = control_help("lr_half_life")
     pair = ("grid25-collapse", "grid25-wgan-gp")
     halves = {load_preset(name).config.lr_half_life for name in pair}
     assert len(halves) == 1, halves
