@@ -59,6 +59,18 @@ def test_levers_prints_three_decimals_when_asked():
 
 
 @pytest.mark.timeout(300)
+def test_levers_judges_fresh_samples_in_a_row_of_their_own():
+    """The fresh row judges other samples than the eval batch's: on a short run its figures
+    differ from the row above it, and its modes are counted on the many samples."""
+    out = run_bench("bench/levers.py", "--preset", "grid25-wgan-gp", "--seeds", "0", "--at",
+                    "30", "--processes", "1", "--digits", "4", "--fresh-samples", "20000")
+    batch, fresh = rows(out)[1:]
+    assert batch[0].split()[0] == "base" and "[20,000 fresh samples]" in fresh[0], fresh
+    assert batch[1] == fresh[1] == "30"
+    assert 0 < float(fresh[3]) < 1 and fresh[3] != batch[3], (batch, fresh)
+
+
+@pytest.mark.timeout(300)
 def test_transit_mass_prints_growing_fractions_per_seed():
     out = run_bench("bench/transit_mass.py", "--preset", "wgan-gp-fix", "--seeds", "0,1",
                     "--steps", "3")
