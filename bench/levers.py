@@ -131,6 +131,8 @@ def main() -> None:
     parser.add_argument("--fresh-samples", type=int, default=0,
                         help="also judge this many samples from fresh noise (a row each)")
     args = parser.parse_args()
+    if args.fresh_samples < 0:
+        parser.error(f"--fresh-samples must be 0 (off) or more, not {args.fresh_samples}")
     base = load_preset(args.preset).config
     seeds = parse_seeds(args.seeds)
     print(f"preset {args.preset}, seeds {args.seeds}")

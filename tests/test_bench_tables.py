@@ -70,6 +70,13 @@ def test_levers_judges_fresh_samples_in_a_row_of_their_own():
     assert 0 < float(fresh[3]) < 1 and fresh[3] != batch[3], (batch, fresh)
 
 
+def test_levers_refuses_a_negative_sample_count_with_a_message():
+    result = subprocess.run([sys.executable, "bench/levers.py", "--fresh-samples", "-5"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "--fresh-samples must be 0" in result.stderr, result
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.timeout(300)
 def test_transit_mass_prints_growing_fractions_per_seed():
     out = run_bench("bench/transit_mass.py", "--preset", "wgan-gp-fix", "--seeds", "0,1",
