@@ -57,7 +57,7 @@ def main() -> None:
     chosen = [(label, preset, changes) for label, preset, changes in FIXES
               if not args.only or label.split()[0].strip(",") in args.only]
     jobs = [[(load_preset(preset).config.with_changes(**changes, steps=steps, seed=s).to_dict(),
-              [steps]) for s in seeds]
+              [steps], 0) for s in seeds]  # 0: no fresh-sample row (levers.run_to)
             for _, preset, changes in chosen]
     results = measure([job for fix_jobs in jobs for job in fix_jobs], args.processes)
     for (label, _, _), fix_jobs in zip(chosen, jobs):
