@@ -49,8 +49,11 @@ def start_app(extra_env: dict[str, str] | None = None, timeout: float = 90.0,
     env.update(extra_env or {})
     env.pop("GRADIO_SERVER_NAME", None)
     env.pop("SPACE_ID", None)
-    log = open(ROOT / ".pytest_cache" / f"app-{port}.log", "w") if (
-        ROOT / ".pytest_cache").is_dir() else subprocess.DEVNULL
+    # The app's own log, kept even in a fresh clone (CI's), so that a server-side error
+    # behind an anonymous API failure can be read afterwards.
+    logs = ROOT / "artifacts" / "app-logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log = open(logs / f"app-{port}.log", "w")
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
