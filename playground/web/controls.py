@@ -39,7 +39,6 @@ CONTROL_FIELDS = (
     "n_critic",
     "g_steps",
     "lr_half_life",
-    "lr_decay_power",
     "gp_lambda",
     "gp_every",
     "clip",
