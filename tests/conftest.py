@@ -53,9 +53,9 @@ def start_app(extra_env: dict[str, str] | None = None, timeout: float = 90.0,
     # behind an anonymous API failure can be read afterwards.
     logs = ROOT / "artifacts" / "app-logs"
     logs.mkdir(parents=True, exist_ok=True)
-    log = open(logs / f"app-{port}.log", "w")
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
+    with open(logs / f"app-{port}.log", "w") as log:  # the app keeps its own copy of the file
+        process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
