@@ -196,6 +196,21 @@ def test_lr_half_life_halves_both_learning_rates():
     assert trainer.opt_d.param_groups[0]["lr"] == pytest.approx(SMALL.lr_d / 4)
 
 
+def test_a_decay_power_holds_the_rates_early_and_halves_them_at_the_half_life():
+    """``lr_decay_power=2``: the rates fall as 0.5 ** ((step / half-life) ** 2), so halfway to
+    the half-life they are still at 0.84 of the configured ones (power 1: 0.71), at the
+    half-life they are halved, and one more half-life on they are at 1/16 (power 1: 1/4)."""
+    trainer = Trainer(SMALL.with_changes(lr_half_life=10, lr_decay_power=2))
+    expected = {6: 0.5 ** 0.25, 11: 0.5, 21: 0.5 ** 4}  # the n-th step runs at step n - 1's
+    for steps in range(1, 22):
+        trainer.step()
+        if steps in expected:
+            assert trainer.opt_g.param_groups[0]["lr"] == pytest.approx(
+                SMALL.lr_g * expected[steps]), steps
+            assert trainer.opt_d.param_groups[0]["lr"] == pytest.approx(
+                SMALL.lr_d * expected[steps]), steps
+
+
 def test_turning_the_half_life_off_live_restores_the_configured_rates():
     """The page's half-life control applies live: switched off mid-run, the next steps run at
     the learning rates the controls show, not at the last decayed ones."""

@@ -89,6 +89,7 @@ class TrainConfig:
     # Levers for sharper, steadier samples (engine/ema.py; README "Levers"). 0 = off.
     g_ema: float = 0.0  # decay of an average of G's weights; samples come from the average
     lr_half_life: int = 0  # steps after which both learning rates have halved
+    lr_decay_power: float = 1.0  # shape of that fall: 0.5 ** ((step / lr_half_life) ** power)
     # Fixes from the literature (engine/fixes.py), 2-D data only. 1 / 0 = off.
     pack: int = 1  # PacGAN: D judges this many samples concatenated
     unroll_steps: int = 0  # Unrolled GAN: G's loss looks this many D updates ahead
@@ -196,6 +197,7 @@ _FLOAT_RANGES: Mapping[str, tuple[float, float, bool]] = MappingProxyType({
     "lr_g": (0.0, 10.0, False),
     "lr_d": (0.0, 10.0, False),
     "gp_lambda": (0.0, 1000.0, True),
+    "lr_decay_power": (0.0, 8.0, False),
     "clip": (0.0, 100.0, False),
     "beta": (0.0, 1000.0, False),
     "g_ema": (0.0, 0.9999, True),

@@ -276,7 +276,8 @@ class Trainer:
         cfg = self.config
         if cfg.lr_half_life:
             scale_learning_rates([self.opt_g, self.opt_d], [cfg.lr_g, cfg.lr_d],
-                                 lr_scale(self.steps_done, cfg.lr_half_life))
+                                 lr_scale(self.steps_done, cfg.lr_half_life,
+                                          cfg.lr_decay_power))
 
     def apply(self, config: TrainConfig) -> ApplyResult:
         """Switch to ``config`` mid-run, keeping the networks wherever that makes sense."""
