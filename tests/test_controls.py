@@ -54,3 +54,13 @@ def test_the_half_life_help_names_the_grid_pairs_own_half_life():
     halves = {load_preset(name).config.lr_half_life for name in pair}
     assert len(halves) == 1, halves
     assert f"grid pair ships with {halves.pop():,}" in info, info
+
+
+def test_the_half_life_shape_help_names_the_grid_pairs_own_power():
+    """The shape box beside it (round 18) says which power the grid pair ships with; both sides
+    carry it (a shared setting), and the figure comes from the presets."""
+    info = control_help("lr_decay_power")
+    powers = {load_preset(name).config.lr_decay_power
+              for name in ("grid25-collapse", "grid25-wgan-gp")}
+    assert len(powers) == 1, powers
+    assert f"grid pair ships with {powers.pop():g}" in info, info

@@ -39,6 +39,7 @@ CONTROL_FIELDS = (
     "n_critic",
     "g_steps",
     "lr_half_life",
+    "lr_decay_power",
     "gp_lambda",
     "gp_every",
     "clip",

@@ -106,6 +106,9 @@ def test_the_learning_rate_half_life_is_a_control_that_applies_live(page, artifa
     assert float(page.input_value("#gp-lambda input")) == grid.gp_lambda
     box = "#lr-half-life input"
     assert page.input_value(box) == str(grid.lr_half_life)
+    # Round 18: the half-life's shape beside it shows the grid's power (2).
+    assert float(page.input_value("#lr-decay-power input")) == grid.lr_decay_power
+    assert "ever faster" in page.text_content("#controls-loss")
     enter_live(page, box, "lr_half_life", "1500")
     page.locator("#controls-loss").screenshot(path=artifacts / "71-lr-half-life-control.png")
     assert not page.js_errors, page.js_errors
