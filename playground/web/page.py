@@ -288,7 +288,9 @@ def build_app(manager: SessionManager) -> gr.Blocks:
             *control_values, drawn_text = values
             session = session_for(request)
             if session is not None and not tab_view(session).controls_are_new(values):
-                return {}  # Gradio sends a dropdown's pick twice; the second is stale
+                # Gradio sends a dropdown's pick twice; the second is stale. skip(), not {}:
+                # Gradio reads an empty dict as one value for 39 outputs and fails.
+                return gr.skip()
             base = session.config if session else TrainConfig()
             dataset = str(control_values[CONTROL_FIELDS.index("dataset")])
             if kind_of(dataset) != kind_of(base.dataset):
